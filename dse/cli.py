@@ -1,0 +1,46 @@
+"""The `dse` command line. Commands parse input, call library functions and print.
+
+User mistakes (bad files, fields, values) end in one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .errors import USER_ERRORS, error_line
+
+
+@click.group()
+@click.version_option(package_name="cl-dse")
+def cli() -> None:
+    """cl-dse: design-space exploration for continuous-learning accelerators."""
+
+
+def _register() -> None:
+    from .cli_accel import accel
+    from .cli_bench import bench
+
+    cli.add_command(accel)
+    cli.add_command(bench)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="dse", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except USER_ERRORS as err:
+        click.echo(f"error: {error_line(err)}", err=True)
+        sys.exit(2)
+    except click.exceptions.Exit as err:
+        sys.exit(err.exit_code)
+    sys.exit(0)

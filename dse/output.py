@@ -1,0 +1,43 @@
+"""Printing rows as an aligned table, CSV or JSON (the CLI's `--format`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+
+FORMATS = ("table", "csv", "json")
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        if math.isinf(value) or math.isnan(value):
+            return str(value)
+        return f"{value:.6g}"
+    return str(value)
+
+
+def render(rows: list[dict], fmt: str, extra: dict | None = None) -> str:
+    """Rows (dicts with the same keys) in `fmt`; `extra` is shown under a table or merged in JSON."""
+    if fmt == "json":
+        doc = dict(extra or {})
+        doc["rows"] = rows
+        return json.dumps(doc, indent=2, default=float)
+    if fmt == "csv":
+        buf = io.StringIO()
+        if rows:
+            writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        return buf.getvalue().rstrip("\n")
+    lines = []
+    if rows:
+        keys = list(rows[0])
+        cells = [[_cell(r[k]) for k in keys] for r in rows]
+        widths = [max(len(k), *(len(c[i]) for c in cells)) for i, k in enumerate(keys)]
+        lines.append("  ".join(k.rjust(w) for k, w in zip(keys, widths, strict=True)))
+        lines += ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    for key, value in (extra or {}).items():
+        lines.append(f"{key}: {_cell(value)}")
+    return "\n".join(lines)
