@@ -21,9 +21,11 @@ def cli() -> None:
 def _register() -> None:
     from .cli_accel import accel
     from .cli_bench import bench
+    from .cli_proxies import proxies
 
     cli.add_command(accel)
     cli.add_command(bench)
+    cli.add_command(proxies)
 
 
 _register()

@@ -52,6 +52,7 @@ def _parse_mnk(values: tuple[str, ...]) -> GemmTable:
 @click.option("--topology", type=click.Path(dir_okay=False), help="SCALE-Sim topology CSV.")
 @click.option("--gemm", "gemm_format", is_flag=True, help="The topology is in SCALE-Sim's GEMM format.")
 @click.option("--mnk", multiple=True, help="A GEMM as M,N,K (repeatable).")
+@click.option("--onnx", "onnx_path", type=click.Path(dir_okay=False), help="An ONNX model (extra cl-dse[onnx]).")
 @click.option("--model", type=click.Choice(list(MODELS)), help="A zoo model (torchvision name).")
 @click.option("--phase", type=click.Choice(PHASES), default="inference", show_default=True)
 @click.option("--batch", type=click.IntRange(1), default=1, show_default=True)
@@ -59,11 +60,11 @@ def _parse_mnk(values: tuple[str, ...]) -> GemmTable:
 @click.option("--vit-artifact", is_flag=True, help="ViT without attention GEMMs, as DaCapo's artifact.")
 @click.option("--precision", type=click.Choice(FORMAT_NAMES), help="Number format. [mx6 if supported]")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-def eval_(design, rows_text, cols, dataflow, topology, gemm_format, mnk, model, phase, batch, frozen,
+def eval_(design, rows_text, cols, dataflow, topology, gemm_format, mnk, onnx_path, model, phase, batch, frozen,
           vit_artifact, precision, fmt) -> None:
     """Cycles, latency, utilization and energy of GEMMs or a model kernel on a design."""
-    if sum(x is not None and x != () for x in (topology, mnk or None, model)) != 1:
-        raise DseError("input", "give exactly one of --topology, --mnk or --model")
+    if sum(x is not None for x in (topology, mnk or None, onnx_path, model)) != 1:
+        raise DseError("input", "give exactly one of --topology, --mnk, --onnx or --model")
     if design is None:
         array_rows = parse_rows(rows_text or "16")
         if len(array_rows) != 1:
@@ -83,7 +84,12 @@ def eval_(design, rows_text, cols, dataflow, topology, gemm_format, mnk, model, 
     if model:
         rows = ev.kernel_rows(d, model, phase, batch, frozen, fmt_index, row_counts, not vit_artifact)
     else:
-        table = read_topology(topology, gemm_format) if topology else _parse_mnk(mnk)
+        if onnx_path:
+            from workloads.onnx_import import read_onnx
+
+            table = read_onnx(onnx_path)
+        else:
+            table = read_topology(topology, gemm_format) if topology else _parse_mnk(mnk)
         rows = ev.gemm_rows(d, table, fmt_index, row_counts)
     info = ev.design_info(d)[0]
     extra = {"area_mm2": info["area_mm2"], "power_w": info["power_w"]} if fmt != "csv" else None

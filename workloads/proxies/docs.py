@@ -1,0 +1,18 @@
+"""The schema as Markdown tables (docs/proxies.md is generated from, and tested against, this)."""
+
+from __future__ import annotations
+
+from .schema import SCHEMA_KEY, TABLES, VERSION
+
+
+def schema_markdown() -> str:
+    out = [f"Schema version {VERSION}; the Parquet key-value metadata `{SCHEMA_KEY.decode()}` holds "
+           f"`<table>/{VERSION}`. No column may be null; unknown columns are rejected.\n"]
+    for kind, cols in TABLES.items():
+        out.append(f"### `{kind}`\n\n| column | type | unit | range | meaning |\n|---|---|---|---|---|")
+        for c in cols:
+            rng = "" if c.low is None and c.high is None else \
+                f"[{c.low if c.low is not None else '-inf'}, {c.high if c.high is not None else 'inf'}]"
+            out.append(f"| `{c.name}` | {c.type} | {c.unit} | {rng} | {c.doc} |")
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,103 @@
+"""Fit Ekya-style curves acc(e) = 1 - (1/(b0*e + b1) + b2) to observations.
+
+For a fixed floor b2, 1/(1 - b2 - acc) = b0*e + b1 is linear in e; b2 is searched on a grid
+(then refined around the best) and (b0, b1) solved by weighted least squares in that space; the
+b2 with the smallest RMSE in accuracy is kept. Accuracy before retraining is the e = 0 point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+GRID = 400
+
+
+@dataclass(frozen=True)
+class CurveFit:
+    b0: float
+    b1: float
+    b2: float
+    rmse: float
+
+
+def curve(e, b0, b1, b2):
+    return 1.0 - (1.0 / (np.asarray(b0) * np.asarray(e) + np.asarray(b1)) + np.asarray(b2))
+
+
+def _solve(e: np.ndarray, acc: np.ndarray, b2: np.ndarray):
+    """Weighted least squares (b0, b1) for every candidate b2 at once; returns b0, b1, rmse.
+
+    A residual in y = 1/gap is a residual in accuracy times 1/gap^2, so weights gap^4 make the
+    linear fit minimise (to first order) the error in accuracy, not in 1/gap.
+    """
+    gap = 1.0 - b2[:, None] - acc[None, :]  # (G, P), must stay > 0
+    ok = np.all(gap > 1e-9, axis=1)
+    safe = np.where(gap > 1e-9, gap, 1.0)
+    y = 1.0 / safe
+    w = safe**4
+    sw = w.sum(axis=1)
+    e_mean = (w * e[None, :]).sum(axis=1) / sw
+    y_mean = (w * y).sum(axis=1) / sw
+    de = e[None, :] - e_mean[:, None]
+    var = (w * de**2).sum(axis=1)
+    cov = (w * de * (y - y_mean[:, None])).sum(axis=1)
+    b0 = np.maximum(np.where(var > 0, cov / np.where(var > 0, var, 1.0), 0.0), 0.0)
+    b1 = np.maximum(y_mean - b0 * e_mean, 1e-9)
+    pred = curve(e[None, :], b0[:, None], b1[:, None], b2[:, None])
+    rmse = np.sqrt(np.mean((pred - acc[None, :]) ** 2, axis=1))
+    return b0, b1, np.where(ok, rmse, np.inf)
+
+
+def fit_curve(epochs, acc) -> CurveFit:
+    """Best curve through (epochs, accuracy) points; epochs may include 0 (before retraining)."""
+    e = np.asarray(epochs, dtype=float)
+    a = np.asarray(acc, dtype=float)
+    top = 1.0 - a.max()
+    b2 = np.linspace(0.0, top - 1e-6, GRID)
+    for _ in range(3):  # grid, then two refinements around the best
+        b0, b1, rmse = _solve(e, a, b2)
+        best = int(np.argmin(rmse))
+        step = (b2[-1] - b2[0]) / (len(b2) - 1) if len(b2) > 1 else 0.0
+        low, high = max(b2[best] - step, 0.0), min(b2[best] + step, top - 1e-9)
+        result = CurveFit(float(b0[best]), float(b1[best]), float(b2[best]), float(rmse[best]))
+        b2 = np.linspace(low, high, GRID)
+    return result
+
+
+def fit_observations(obs, label_acc: float = 1.0):
+    """Curves table (pyarrow) from a validated observations table: one fit per
+    (student, teacher, scenario, segment). The curve is fitted to the FP32 points if there are
+    any (else to all points); per-format deltas are the mean residual of that format's points.
+    Observations carry no labeling accuracy, so `label_acc` is written to every row."""
+    import pyarrow as pa
+
+    from .schema import DELTA_FORMATS, arrow_schema
+
+    cols = {name: obs.column(name).to_numpy(zero_copy_only=False) for name in obs.column_names}
+    keys = list(zip(cols["student"], cols["teacher"], cols["scenario"], cols["segment"], strict=True))
+    out: dict[str, list] = {f.name: [] for f in arrow_schema("curves")}
+    for key in dict.fromkeys(keys):
+        rows = np.array([k == key for k in keys])
+        precision = cols["precision"][rows]
+        base = precision == "fp32" if np.any(precision == "fp32") else np.ones(rows.sum(), dtype=bool)
+        before = float(np.mean(cols["acc_before"][rows]))
+        e = np.concatenate([[0.0], cols["epochs"][rows][base]])
+        a = np.concatenate([[before], cols["acc_after"][rows][base]])
+        fit = fit_curve(e, a)
+        for name, value in zip(("student", "teacher", "scenario", "segment"), key, strict=True):
+            out[name].append(value)
+        out["acc_before"].append(before)
+        out["acc_asymptote"].append(1.0 - fit.b2)
+        out["b0"].append(fit.b0)
+        out["b1"].append(fit.b1)
+        out["b2"].append(fit.b2)
+        out["label_acc"].append(label_acc)
+        for f in DELTA_FORMATS:
+            sel = precision == f
+            resid = cols["acc_after"][rows][sel] - curve(cols["epochs"][rows][sel], fit.b0, fit.b1, fit.b2)
+            out[f"delta_{f}"].append(float(np.mean(resid)) if sel.any() else 0.0)
+        out["fit_rmse"].append(fit.rmse)
+        out["n_obs"].append(int(rows.sum()))
+    return pa.table(out, schema=arrow_schema("curves"))
