@@ -4,7 +4,7 @@ Knows nothing about Optuna, allocation policies or accuracy.
 """
 
 from .cost import GemmCosts, KernelCosts, gemm_costs, kernel_costs
-from .cycles import compute_cycles, conv_output_size, folds, spatio_temporal
+from .cycles import compute_cycles, folds, spatio_temporal
 from .design import DATAFLOWS, FIELD_NAMES, PE_KINDS, PRESETS, Design, load_design
 from .energy import area_breakdown, area_mm2, energy_table, peak_power_w, power_w
 from .errors import AccelError
@@ -14,6 +14,6 @@ from .platforms import PLATFORMS, Platform, gpu_kernel_costs
 __all__ = [
     "AccelError", "DATAFLOWS", "Design", "FIELD_NAMES", "FORMATS", "FORMAT_NAMES", "GemmCosts",
     "KernelCosts", "PE_KINDS", "PLATFORMS", "PRESETS", "Platform", "area_breakdown", "area_mm2",
-    "compute_cycles", "conv_output_size", "energy_table", "folds", "format_index", "gemm_costs",
+    "compute_cycles", "energy_table", "folds", "format_index", "gemm_costs",
     "gpu_kernel_costs", "kernel_costs", "load_design", "peak_power_w", "power_w", "spatio_temporal",
 ]

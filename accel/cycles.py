@@ -57,8 +57,3 @@ def compute_cycles(rows, cols, dataflow, m, n, k, dpe_width=1, cycles_per_block=
     per_fold = t * cycles_per_block + FILL_ROWS[dataflow] * rows + cols - 2
     return n_folds * per_fold - 1
 
-
-def conv_output_size(ifmap: np.ndarray, kernel: np.ndarray, stride: np.ndarray) -> np.ndarray:
-    """SCALE-Sim's convention: ceil((H - R + S) / S), no padding (topology_utils.py)."""
-    ifmap, kernel, stride = (np.asarray(a, dtype=np.int64) for a in (ifmap, kernel, stride))
-    return -(-(ifmap - kernel + stride) // stride)

@@ -86,3 +86,8 @@ class GemmTable:
 def conv_output_size(size: int, kernel: int, stride: int, padding: int) -> int:
     """PyTorch's convention: floor((H + 2P - R) / S) + 1."""
     return (size + 2 * padding - kernel) // stride + 1
+
+
+def scalesim_output_size(size: int, kernel: int, stride: int) -> int:
+    """SCALE-Sim's convention (topology_utils.py): ceil((H - R + S) / S), no padding."""
+    return -(-(size - kernel + stride) // stride)

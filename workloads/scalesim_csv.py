@@ -13,7 +13,7 @@ import csv
 import pathlib
 
 from .errors import WorkloadError
-from .gemm import GemmTable
+from .gemm import GemmTable, scalesim_output_size
 
 CONV_HEADER = ["Layer name", "IFMAP Height", "IFMAP Width", "Filter Height", "Filter Width", "Channels",
                "Num Filter", "Strides"]
@@ -57,8 +57,8 @@ def read_topology(path: str | pathlib.Path, gemm: bool = False) -> GemmTable:
         ih, iw, fh, fw, ch, nf, stride = values
         if fh > ih or fw > iw:
             raise WorkloadError(f"line {line_no}", f"filter {fh}x{fw} larger than ifmap {ih}x{iw}", str(path))
-        oh = -(-(ih - fh + stride) // stride)
-        ow = -(-(iw - fw + stride) // stride)
+        oh = scalesim_output_size(ih, fh, stride)
+        ow = scalesim_output_size(iw, fw, stride)
         if "DP" in name:  # depthwise: one single-channel GEMM per channel
             rows.append((name, "fwd", layer, oh * ow, nf, fh * fw, ch))
         else:
