@@ -5,9 +5,9 @@ from __future__ import annotations
 import pathlib
 
 import click
-import numpy as np
 
 from workloads.proxies import fit_observations, read_proxies, write_proxies
+from workloads.proxies.io import group_rows
 
 from .errors import DseError
 from .output import render
@@ -32,17 +32,13 @@ def validate_cmd(file: str) -> None:
 def show(file: str, fmt: str) -> None:
     """Summary of FILE: per (student, scenario) row counts and accuracy ranges."""
     kind, table = read_proxies(file)
-    cols = {c: table.column(c).to_numpy(zero_copy_only=False) for c in ("student", "teacher", "scenario")}
-    acc = table.column("acc_before" if kind == "observations" else "acc_asymptote").to_numpy()
     before = table.column("acc_before").to_numpy()
     rows = []
-    keys = list(zip(cols["student"], cols["teacher"], cols["scenario"], strict=True))
-    for key in dict.fromkeys(keys):
-        sel = np.array([k == key for k in keys])
-        row = {"student": key[0], "teacher": key[1], "scenario": key[2], "rows": int(sel.sum()),
+    for key, sel in group_rows(table, ("student", "teacher", "scenario")).items():
+        row = {"student": key[0], "teacher": key[1], "scenario": key[2], "rows": len(sel),
                "acc_before_mean": float(before[sel].mean())}
         if kind == "curves":
-            row["acc_asymptote_mean"] = float(acc[sel].mean())
+            row["acc_asymptote_mean"] = float(table.column("acc_asymptote").to_numpy()[sel].mean())
             row["fit_rmse_max"] = float(table.column("fit_rmse").to_numpy()[sel].max())
         else:
             row["acc_after_mean"] = float(table.column("acc_after").to_numpy()[sel].mean())

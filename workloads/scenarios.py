@@ -21,6 +21,7 @@ ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "location": ("city", "highway"),
     "weather": ("clear", "overcast", "snowy", "rainy"),
 }
+SCENARIO_DIR = resources.files("workloads") / "data" / "scenarios"
 SCENARIO_KEYS = ("name", "description", "fps", "window_s", "warmup_windows", "segments")
 SEGMENT_KEYS = ("duration_s", *ATTRIBUTES)
 
@@ -67,16 +68,14 @@ class Scenario:
 
 
 def builtin_scenarios() -> tuple[str, ...]:
-    folder = resources.files("workloads") / "data" / "scenarios"
-    return tuple(sorted((p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml")),
+    return tuple(sorted((p.name[:-5] for p in SCENARIO_DIR.iterdir() if p.name.endswith(".toml")),
                         key=lambda n: (n.startswith("E"), n)))
 
 
 def load_scenario(spec: str) -> Scenario:
     """A shipped scenario by name (S1..S6, ES1, ES2) or a user TOML file."""
     if spec in builtin_scenarios():
-        path = resources.files("workloads") / "data" / "scenarios" / f"{spec}.toml"
-        return parse_scenario(path.read_text(), f"{spec}.toml")
+        return parse_scenario((SCENARIO_DIR / f"{spec}.toml").read_text(), f"{spec}.toml")
     p = pathlib.Path(spec)
     if not p.exists():
         raise WorkloadError("scenario", f"{spec!r} is neither a shipped scenario "

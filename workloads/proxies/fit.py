@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
+
+from .io import group_rows
+from .schema import DELTA_FORMATS, arrow_schema
 
 GRID = 400
 
@@ -71,17 +75,11 @@ def fit_observations(obs, label_acc: float = 1.0):
     (student, teacher, scenario, segment). The curve is fitted to the FP32 points if there are
     any (else to all points); per-format deltas are the mean residual of that format's points.
     Observations carry no labeling accuracy, so `label_acc` is written to every row."""
-    import pyarrow as pa
-
-    from .schema import DELTA_FORMATS, arrow_schema
-
     cols = {name: obs.column(name).to_numpy(zero_copy_only=False) for name in obs.column_names}
-    keys = list(zip(cols["student"], cols["teacher"], cols["scenario"], cols["segment"], strict=True))
     out: dict[str, list] = {f.name: [] for f in arrow_schema("curves")}
-    for key in dict.fromkeys(keys):
-        rows = np.array([k == key for k in keys])
+    for key, rows in group_rows(obs, ("student", "teacher", "scenario", "segment")).items():
         precision = cols["precision"][rows]
-        base = precision == "fp32" if np.any(precision == "fp32") else np.ones(rows.sum(), dtype=bool)
+        base = precision == "fp32" if np.any(precision == "fp32") else np.ones(len(rows), dtype=bool)
         before = float(np.mean(cols["acc_before"][rows]))
         e = np.concatenate([[0.0], cols["epochs"][rows][base]])
         a = np.concatenate([[before], cols["acc_after"][rows][base]])
@@ -99,5 +97,5 @@ def fit_observations(obs, label_acc: float = 1.0):
             resid = cols["acc_after"][rows][sel] - curve(cols["epochs"][rows][sel], fit.b0, fit.b1, fit.b2)
             out[f"delta_{f}"].append(float(np.mean(resid)) if sel.any() else 0.0)
         out["fit_rmse"].append(fit.rmse)
-        out["n_obs"].append(int(rows.sum()))
+        out["n_obs"].append(len(rows))
     return pa.table(out, schema=arrow_schema("curves"))

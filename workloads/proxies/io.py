@@ -16,6 +16,15 @@ from ..zoo import MODELS
 from .schema import PRECISIONS, SCHEMA_KEY, TABLES, VERSION, arrow_schema
 
 
+def group_rows(table: pa.Table, names: tuple[str, ...]) -> dict[tuple, np.ndarray]:
+    """Row indices of each distinct combination of the named columns, in first-seen order."""
+    cols = [table.column(n).to_pylist() for n in names]
+    groups: dict[tuple, list[int]] = {}
+    for i, key in enumerate(zip(*cols, strict=True)):
+        groups.setdefault(key, []).append(i)
+    return {key: np.array(rows) for key, rows in groups.items()}
+
+
 def table_kind(table: pa.Table, source: str) -> str:
     meta = (table.schema.metadata or {}).get(SCHEMA_KEY)
     if meta is None:
