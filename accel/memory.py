@@ -20,12 +20,11 @@ def dram_elements(m, n, k, buffer_elements):
     half = np.maximum(np.floor(np.asarray(buffer_elements, dtype=np.float64) / 2), 2.0)
     k_tile = np.minimum(k, np.floor(half / 2))  # at least one row of A and one column of B fit
     k_chunks = np.ceil(k / k_tile)
-    rows_a = np.maximum(np.floor(half / 2 / k_tile), 1.0)  # A rows resident per block
-    cols_b = rows_a
+    resident = np.maximum(np.floor(half / 2 / k_tile), 1.0)  # A rows or B columns resident per block
     a_elems, b_elems, c_elems = m * k, k * n, m * n
     c_traffic = c_elems * (2 * k_chunks - 1)  # partial sums out and back for split K
-    keep_a = a_elems + b_elems * np.ceil(m / np.minimum(rows_a, m)) + c_traffic
-    keep_b = b_elems + a_elems * np.ceil(n / np.minimum(cols_b, n)) + c_traffic
+    keep_a = a_elems + b_elems * np.ceil(m / np.minimum(resident, m)) + c_traffic
+    keep_b = b_elems + a_elems * np.ceil(n / np.minimum(resident, n)) + c_traffic
     fits = (a_elems + b_elems) <= half
     return np.where(fits, a_elems + b_elems + c_elems, np.minimum(keep_a, keep_b))
 
