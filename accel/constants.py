@@ -62,8 +62,11 @@ LEAKAGE_W_PER_MM2 = 0.01
 #: A DPE of width B has B multipliers of DPE_SLICE_BITS (formats.py) bits, a B-input adder tree,
 #: a shift-and-add combiner for multi-pass formats, one FP32 accumulator, a shared-exponent adder
 #: and pipeline registers for two B-element operands plus the accumulator.
-DPE_TREE_ADDER_BITS = 6  # average width of the tree's adders for 4-bit products
-DPE_COMBINE_ADDER_BITS = 24  # shift-and-add of partial dot products over passes
+#: Assumptions (our design, not published): the tree's adders average 6 bits (4-bit products
+#: growing by one bit per level over 4 levels), and the multi-pass combiner is 24 bits wide (an
+#: 8x8-bit product, 16 bits, plus the tree's 4 bits of growth and shift headroom).
+DPE_TREE_ADDER_BITS = 6
+DPE_COMBINE_ADDER_BITS = 24
 
 # --- calibrated -----------------------------------------------------------------------------------
 #: Area of everything on the chip that is neither PE datapath nor SRAM (control, MX quantizers,
