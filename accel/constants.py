@@ -73,7 +73,7 @@ DPE_COMBINE_ADDER_BITS = 24
 #: the vector unit for non-GEMM work, interconnect, I/O), as a multiple of the PE-array datapath
 #: area. CALIBRATED to DaCapo's published 2.501 mm^2 (16x16 DPEs, B = 16, MX4/MX6/MX9, 96 KB):
 #: the bottom-up model gives 0.6405 mm^2 of PE datapath and 0.1998 mm^2 of SRAM, so
-#: (2.501 - 0.1998) / 0.6405 - 1 = 2.593. `python -m accel.energy` prints the breakdown.
+#: (2.501 - 0.1998) / 0.6405 - 1 = 2.593. `python -m accel.breakdown` prints the breakdown.
 UNCORE_AREA_PER_PE_AREA = 2.593
 
 #: Multiplier on the bottom-up on-chip dynamic energies (PE steps, SRAM bits); DRAM is off-chip

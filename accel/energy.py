@@ -145,10 +145,3 @@ def power_w(design: Design) -> np.ndarray:
     """The design's power figure: its peak power (what a power budget constrains)."""
     return peak_power_w(design)
 
-
-if __name__ == "__main__":  # breakdown of the DaCapo preset, for the calibration note
-    d = Design.preset("dacapo")
-    a = area_breakdown(d)
-    print(f"PE datapath {a.pe_um2[0]:.1f} um^2, array {a.array_mm2[0]:.3f} mm^2, "
-          f"uncore {a.uncore_mm2[0]:.3f} mm^2, SRAM {a.sram_mm2[0]:.3f} mm^2, total {a.total_mm2[0]:.3f} mm^2")
-    print(f"peak power {peak_power_w(d)[0]:.3f} W")
