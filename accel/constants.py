@@ -83,3 +83,13 @@ UNCORE_AREA_PER_PE_AREA = 2.593
 #: Horowitz's 64-bit SRAM reads overstate the per-bit cost of the wide block reads a DPE array
 #: makes, which is the main reason the factor is below 1.
 DYNAMIC_ENERGY_CALIBRATION = 0.517
+
+#: Pipeline stages of a dot-product engine (multiplier slices, adder tree, combiner, FP32
+#: accumulator) refilled at every fold; each stage holds a block for `cycles_per_block` cycles,
+#: so a fold of a DPE array costs DPE_PIPELINE_STAGES * cycles_per_block extra cycles.
+#: CALIBRATED: least-squares fit to DaCapo's artifact timings for ResNet18, batch 1
+#: (reference/dacapo.md: 1.56 / 4.77 / 18.3 ms on 16 rows in MX4 / MX6 / MX9, 20.1 ms on one
+#: row in MX4) gives 5.35, rounded to a whole number of stages. With 5 the model gives 1.667 /
+#: 4.871 / 17.69 / 20.47 ms (+6.9 / +2.1 / -3.3 / +1.8 %); without it, 1.567 / 4.472 / 16.09 /
+#: 18.91 ms. Scalar MAC arrays have no such term (they match SCALE-Sim exactly).
+DPE_PIPELINE_STAGES = 5

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .constants import DPE_PIPELINE_STAGES
 from .cycles import compute_cycles
 from .design import PE_KINDS, Design
 from .energy import EnergyTable, energy_table
@@ -56,7 +57,8 @@ def gemm_costs(design: Design, m, n, k, fmt: int, rows=None, table: EnergyTable 
 
     is_dpe = d["pe_kind"] == _DPE
     cpb = np.where(is_dpe, DPE_CYCLES_PER_BLOCK[fmt], 1)
-    cycles = compute_cycles(r_safe, d["cols"], d["dataflow"], m, n, k, d["dpe_width"], cpb)
+    stages = np.where(is_dpe, DPE_PIPELINE_STAGES, 0)
+    cycles = compute_cycles(r_safe, d["cols"], d["dataflow"], m, n, k, d["dpe_width"], cpb, stages)
     compute_s = cycles / (d["freq_mhz"] * 1e6)
 
     bytes_per_elem = BITS_PER_ELEMENT[fmt] / 8

@@ -42,11 +42,12 @@ def folds(rows, cols, dataflow, m, n, k, dpe_width=1):
     return -(-s_r // rows) * -(-s_c // cols)
 
 
-def compute_cycles(rows, cols, dataflow, m, n, k, dpe_width=1, cycles_per_block=1):
+def compute_cycles(rows, cols, dataflow, m, n, k, dpe_width=1, cycles_per_block=1, pipeline_stages=0):
     """Stall-free cycles of a GEMM (M x K) @ (K x N); all arguments broadcast together.
 
     rows, cols: array (or sub-array) size; dataflow: 0/1/2 = os/ws/is; dpe_width: B;
-    cycles_per_block: cycles one B-element step takes in the chosen format.
+    cycles_per_block: cycles one B-element step takes in the chosen format; pipeline_stages:
+    PE pipeline refilled every fold (0 for SCALE-Sim's scalar MACs; see accel.constants).
     """
     rows = np.asarray(rows, dtype=np.int64)
     cols = np.asarray(cols, dtype=np.int64)
@@ -54,6 +55,6 @@ def compute_cycles(rows, cols, dataflow, m, n, k, dpe_width=1, cycles_per_block=
     k_steps = -(-np.asarray(k, dtype=np.int64) // dpe_width)
     s_r, s_c, t = spatio_temporal(dataflow, np.asarray(m, dtype=np.int64), np.asarray(n, dtype=np.int64), k_steps)
     n_folds = -(-s_r // rows) * -(-s_c // cols)
-    per_fold = t * cycles_per_block + FILL_ROWS[dataflow] * rows + cols - 2
+    per_fold = (t + pipeline_stages) * cycles_per_block + FILL_ROWS[dataflow] * rows + cols - 2
     return n_folds * per_fold - 1
 

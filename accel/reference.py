@@ -12,8 +12,8 @@ _FILL_ROWS = {0: 1, 1: 2, 2: 2}
 
 
 def compute_cycles_scalar(rows: int, cols: int, dataflow: int, m: int, n: int, k: int,
-                          dpe_width: int = 1, cycles_per_block: int = 1) -> int:
+                          dpe_width: int = 1, cycles_per_block: int = 1, pipeline_stages: int = 0) -> int:
     dims = (m, n, math.ceil(k / dpe_width))
     s_r, s_c, t = (dims[a] for a in _AXES[dataflow])
     n_folds = math.ceil(s_r / rows) * math.ceil(s_c / cols)
-    return n_folds * (t * cycles_per_block + _FILL_ROWS[dataflow] * rows + cols - 2) - 1
+    return n_folds * ((t + pipeline_stages) * cycles_per_block + _FILL_ROWS[dataflow] * rows + cols - 2) - 1

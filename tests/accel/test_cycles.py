@@ -43,6 +43,11 @@ def test_hand_computed_os_case():
     assert compute_cycles(8, 8, 0, 20, 10, 30) == 6 * 44 - 1
 
 
+def test_dpe_pipeline_refill_costs_stages_times_block_cycles_per_fold():
+    # 2 folds (M = 32 on 16 rows) of T = 4 blocks * 4 cycles, fill 30, plus 5 stages * 4 cycles
+    assert compute_cycles(16, 16, 0, 32, 16, 64, 16, 4, 5) == 2 * (16 + 20 + 30) - 1
+
+
 def test_dpe_blocks_and_format_cycles():
     # DaCapo DPE: K = 64 is 4 blocks of 16; MX6 takes 4 cycles per block -> T = 16.
     assert compute_cycles(16, 16, 0, 16, 16, 64, dpe_width=16, cycles_per_block=4) == 16 + 16 + 16 - 2 - 1
@@ -71,6 +76,7 @@ def test_more_rows_or_cols_never_increase_folds(r, c, df, m, n, k, dr, dc):
 
 
 @settings(max_examples=200, deadline=None)
-@given(arr, arr, st.integers(0, 2), dims, dims, dims, st.sampled_from([1, 4, 16]), st.sampled_from([1, 4, 16]))
-def test_vectorized_equals_scalar_reference(r, c, df, m, n, k, b, cpb):
-    assert compute_cycles(r, c, df, m, n, k, b, cpb) == compute_cycles_scalar(r, c, df, m, n, k, b, cpb)
+@given(arr, arr, st.integers(0, 2), dims, dims, dims, st.sampled_from([1, 4, 16]), st.sampled_from([1, 4, 16]),
+       st.integers(0, 8))
+def test_vectorized_equals_scalar_reference(r, c, df, m, n, k, b, cpb, stages):
+    assert compute_cycles(r, c, df, m, n, k, b, cpb, stages) == compute_cycles_scalar(r, c, df, m, n, k, b, cpb, stages)

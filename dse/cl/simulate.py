@@ -1,0 +1,84 @@
+"""`simulate`: a batch of candidates under one policy, over scenarios, window by window."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from workloads.scenarios import load_scenario
+
+from ..policies._base import WindowContext
+from .costs import PairCosts
+from .curves import CurveBook
+from .engine import STEP_S, State, run_window
+
+
+@dataclass
+class SimResult:
+    scenarios: tuple[str, ...]
+    window_accuracy: np.ndarray  # (C, scenarios, windows), all windows incl. warm-up
+    scenario_accuracy: np.ndarray  # (C, scenarios) mean over evaluated (non-warm-up) windows
+    processed: np.ndarray  # (C, scenarios) fraction of frames processed in time
+    energy_j: np.ndarray  # (C, scenarios) over the evaluated windows
+    power_w: np.ndarray  # (C,) average over all evaluated windows of all scenarios
+    timeline: list[dict] = field(default_factory=list)  # per window, for the recorded candidate
+
+    @property
+    def geomean_accuracy(self) -> np.ndarray:
+        """Geometric mean over scenarios of the per-scenario accuracy (DaCapo's metric)."""
+        return np.exp(np.mean(np.log(np.maximum(self.scenario_accuracy, 1e-12)), axis=1))
+
+    @property
+    def mean_accuracy(self) -> np.ndarray:
+        return self.scenario_accuracy.mean(axis=1)
+
+    @property
+    def dropped_fraction(self) -> np.ndarray:
+        return 1.0 - self.processed.mean(axis=1)
+
+
+def simulate(costs: PairCosts, policy_cls, params: Mapping[str, object] | None, student: str, teacher: str,
+             scenarios: tuple[str, ...], book: CurveBook | None = None, record: int | None = None) -> SimResult:
+    """Simulate every candidate of `costs` under `policy_cls` with `params` on `scenarios`."""
+    book = book or CurveBook()
+    loaded = [load_scenario(s) for s in scenarios]
+    n = costs.n_candidates
+    n_windows = max(s.n_windows for s in loaded)
+    window_acc = np.full((n, len(loaded), n_windows), np.nan)
+    scen_acc = np.zeros((n, len(loaded)))
+    processed = np.zeros((n, len(loaded)))
+    energy = np.zeros((n, len(loaded)))
+    seconds = 0.0
+    timeline: list[dict] = []
+    policies = {}
+    for j, scen in enumerate(loaded):
+        curves = book.get(student, teacher, scen.name, len(scen.segments))
+        if scen.fps not in policies:
+            policies[scen.fps] = policy_cls(costs, params, fps=scen.fps)
+        policy = policies[scen.fps]
+        policy.reset()
+        state = State.initial(n)
+        steps = int(round(scen.window_s / STEP_S))
+        for w in range(scen.n_windows):
+            step_segments = scen.segment_at(w * scen.window_s + np.arange(steps) * STEP_S)
+            if w == 0:
+                state.segment[:] = step_segments[0]
+            ctx = WindowContext(w, step_segments, state, curves, scen.fps, scen.window_s)
+            plan = policy.plan(ctx)
+            out = run_window(state, plan, step_segments, curves, scen.fps)
+            window_acc[:, j, w] = out.accuracy
+            if w >= scen.warmup_windows:
+                processed[:, j] += plan.processed
+                energy[:, j] += out.energy_j
+            if record is not None:
+                timeline.append({"scenario": scen.name, "window": w, "segments": step_segments,
+                                 "accuracy": out.step_accuracy[record], "processed": float(plan.processed[record]),
+                                 "label_rate": plan.label_rate[record], "epoch_rate": plan.epoch_rate[record]})
+        evaluated = scen.n_windows - scen.warmup_windows
+        scen_acc[:, j] = np.mean(window_acc[:, j, scen.warmup_windows:scen.n_windows], axis=1)
+        processed[:, j] /= evaluated
+        seconds += evaluated * scen.window_s
+    return SimResult(tuple(scenarios), window_acc, scen_acc, processed, energy, energy.sum(axis=1) / seconds,
+                     timeline)

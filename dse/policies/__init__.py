@@ -1,0 +1,14 @@
+"""Allocation policies, registered by the name used in TOML and on the command line."""
+
+from ._base import AllocationPolicy, Param, WindowContext
+from .dacapo_spatial import DacapoSpatial
+from .dacapo_spatiotemporal import DacapoSpatiotemporal
+from .ekya import Ekya
+from .oracle import Oracle
+from .static import Static
+
+POLICIES: dict[str, type[AllocationPolicy]] = {
+    cls.name: cls for cls in (DacapoSpatiotemporal, DacapoSpatial, Ekya, Static, Oracle)
+}
+
+__all__ = ["POLICIES", "AllocationPolicy", "Param", "WindowContext"]

@@ -1,0 +1,141 @@
+"""`AllocationPolicy`: how a candidate shares its hardware between inference, labeling and
+retraining, one window at a time. One module per policy; `POLICIES` registers them by the
+name used in TOML and on the command line.
+
+A policy declares its parameters (so studies can search them), may make offline decisions in
+`setup` and keep per-scenario state across windows (`reset`), and returns a `Plan` per window.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from accel import FORMAT_NAMES
+
+from ..cl.costs import PairCosts
+from ..cl.curves import SegmentCurves
+from ..cl.engine import STEP_S, Plan, State
+from ..errors import DseError
+
+
+@dataclass(frozen=True)
+class Param:
+    default: float | int | str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] | None = None
+    integer: bool = False
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class WindowContext:
+    window: int
+    step_segments: np.ndarray  # (S,) segment index of each step
+    state: State  # read only: the engine owns it
+    curves: SegmentCurves
+    fps: float
+    window_s: float
+
+    @property
+    def n_steps(self) -> int:
+        return len(self.step_segments)
+
+    def drift_steps(self) -> list[int]:
+        """Steps at which a new segment starts (step 0 if the window starts one)."""
+        first = [0] if np.any(self.state.segment != self.step_segments[0]) else []
+        return first + (np.flatnonzero(np.diff(self.step_segments)) + 1).tolist()
+
+
+class AllocationPolicy(ABC):
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    paper: ClassVar[str]
+    params: ClassVar[dict[str, Param]] = {}
+    experimental: ClassVar[bool] = False
+    spatial: ClassVar[bool] = False  # needs a partitionable array (not a GPU)
+
+    def __init__(self, costs: PairCosts, values: Mapping[str, object] | None = None, fps: float = 30.0):
+        self.costs = costs
+        self.fps = fps
+        self.n = costs.n_candidates
+        self.p = self._parse(dict(values or {}))
+        if self.spatial and costs.time_shared:
+            raise DseError("policy", f"{self.name} partitions an array spatially; it cannot run on a GPU platform")
+        self.setup()
+
+    def _parse(self, values: dict[str, object]) -> dict[str, np.ndarray]:
+        unknown = set(values) - set(self.params)
+        if unknown:
+            raise DseError(f"policy.{sorted(unknown)[0]}", f"unknown parameter of {self.name} "
+                                                           f"(known: {', '.join(self.params) or 'none'})")
+        out = {}
+        for key, spec in self.params.items():
+            raw = values.get(key, spec.default)
+            if spec.choices is not None:
+                arr = np.broadcast_to(np.asarray(raw, dtype=object), (self.n,))
+                bad = [v for v in arr if v not in spec.choices]
+                if bad:
+                    raise DseError(f"policy.{key}", f"must be one of {', '.join(spec.choices)}, got {bad[0]!r}")
+                out[key] = np.array([spec.choices.index(v) for v in arr])
+                continue
+            arr = np.broadcast_to(np.asarray(raw, dtype=np.float64), (self.n,)).copy()
+            if not np.all(np.isfinite(arr)) or (spec.low is not None and np.any(arr < spec.low)) or \
+                    (spec.high is not None and np.any(arr > spec.high)):
+                raise DseError(f"policy.{key}", f"must be in [{spec.low}, {spec.high}], got {raw!r}")
+            if spec.integer and np.any(arr != np.round(arr)):
+                raise DseError(f"policy.{key}", f"must be an integer, got {raw!r}")
+            out[key] = arr
+        return out
+
+    def setup(self) -> None:  # noqa: B027 - optional hook, nothing by default
+        """Offline decisions (e.g. a spatial split). Nothing by default."""
+
+    def reset(self) -> None:  # noqa: B027 - optional hook, nothing by default
+        """Forget per-scenario state before a new scenario. Nothing by default."""
+
+    @abstractmethod
+    def plan(self, ctx: WindowContext) -> Plan:
+        """The allocation of one window."""
+
+
+# --- helpers shared by policies --------------------------------------------------------------
+
+
+def fmt_index(name: str) -> int:
+    return FORMAT_NAMES.index(name)
+
+
+def pick(table: np.ndarray, fmt: np.ndarray | int, units: np.ndarray) -> np.ndarray:
+    """table[c, fmt[c], units[c]] for every candidate c."""
+    c = np.arange(table.shape[0])
+    return table[c, np.broadcast_to(fmt, c.shape), np.clip(units, 0, table.shape[2] - 1)]
+
+
+def fewest_inference_units(costs: PairCosts, fmt: int, fps: float) -> np.ndarray:
+    """DaCapo's spatial step: the fewest rows (a multiple of the granularity) whose inference
+    meets the frame rate, keeping at least one granule for the other sub-accelerator; a design
+    that cannot meet it anywhere gets all but one granule."""
+    units = np.arange(costs.infer_s.shape[2])[None, :]
+    g = costs.granularity[:, None]
+    allowed = (units >= g) & (units % g == 0) & (units <= costs.units[:, None] - g)
+    meets = allowed & (costs.infer_s[:, fmt, :] <= 1.0 / fps)
+    first = np.where(meets.any(axis=1), np.argmax(meets, axis=1), costs.units - costs.granularity)
+    return np.maximum(first, 0)
+
+
+def steps_of(seconds: np.ndarray) -> np.ndarray:
+    return np.ceil(np.asarray(seconds) / STEP_S - 1e-9).astype(np.int64)
+
+
+def phase_rates(n: int, n_steps: int, start_s: np.ndarray, length_s: np.ndarray, rate: np.ndarray) -> np.ndarray:
+    """(C, S) array that is `rate` while start <= t < start + length, with partial edge steps."""
+    t0 = np.arange(n_steps)[None, :] * STEP_S
+    overlap = np.clip(np.minimum(t0 + STEP_S, (start_s + length_s)[:, None]) - np.maximum(t0, start_s[:, None]),
+                      0.0, STEP_S)
+    return rate[:, None] * overlap / STEP_S

@@ -1,0 +1,57 @@
+"""DaCapo-Spatial (Kim et al., ISCA 2024, as in its artifact; reference/dacapo.md).
+
+A fixed row split (the spatial step) and, every window, two phases on the B-SA: retrain a
+fixed number of epochs on the samples labeled in the previous window, then label a fixed
+fraction of this window's frames. No temporal alternation, no drift detection.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..cl.engine import Plan
+from ._base import AllocationPolicy, Param, WindowContext, fewest_inference_units, fmt_index, phase_rates, pick
+
+FORMATS = ("mx4", "mx6", "mx9")
+
+
+class DacapoSpatial(AllocationPolicy):
+    name = "dacapo-spatial"
+    summary = "fixed row split; per window: retrain on last window's labels, then label"
+    paper = "Kim et al., DaCapo, ISCA 2024 (DaCapo-Spatial)"
+    spatial = True
+    params = {
+        "epochs": Param(2, 0, 100, integer=True, doc="retraining epochs per window"),
+        "label_fraction": Param(0.2075, 0.0, 1.0, doc="fraction of a window's frames labeled"),
+        "infer_precision": Param("mx6", choices=FORMATS, doc="inference and labeling format"),
+        "train_precision": Param("mx9", choices=FORMATS, doc="retraining format"),
+    }
+
+    def setup(self) -> None:
+        c = self.costs
+        self.f_inf = np.array([fmt_index(FORMATS[i]) for i in self.p["infer_precision"]])
+        self.f_train = np.array([fmt_index(FORMATS[i]) for i in self.p["train_precision"]])
+        self.infer_rows = np.choose(self.p["infer_precision"],
+                                    [fewest_inference_units(c, fmt_index(f), self.fps) for f in FORMATS])
+        self.b_rows = c.units - self.infer_rows
+        self.t_inf = pick(c.infer_s, self.f_inf, self.infer_rows)
+        self.t_label = pick(c.label_s, self.f_inf, self.b_rows)
+        self.t_train = pick(c.train_s, self.f_train, self.b_rows)
+
+    def plan(self, ctx: WindowContext) -> Plan:
+        n, s = self.n, ctx.n_steps
+        samples = self.p["label_fraction"] * ctx.fps * ctx.window_s
+        ok = np.isfinite(self.t_label) & np.isfinite(self.t_train) & (self.b_rows > 0) & (samples > 0)
+        previous = samples if ctx.window > 0 else np.zeros(n)  # labels of the previous window
+        epoch_s = np.where(ok, previous * self.t_train, 0.0)
+        train_s = np.minimum(self.p["epochs"] * epoch_s, ctx.window_s)
+        label_s = np.minimum(np.where(ok, samples * self.t_label, 0.0), ctx.window_s - train_s)
+        with np.errstate(divide="ignore"):
+            epoch_rate = phase_rates(n, s, np.zeros(n), train_s, np.where(epoch_s > 0, 1.0 / epoch_s, 0.0))
+            label_rate = phase_rates(n, s, train_s, label_s, np.where(ok, 1.0 / self.t_label, 0.0))
+        return Plan(
+            processed=np.minimum(1.0, 1.0 / (ctx.fps * self.t_inf)), infer_format=self.f_inf,
+            infer_j_per_frame=pick(self.costs.infer_j, self.f_inf, self.infer_rows),
+            label_rate=label_rate, epoch_rate=epoch_rate, buffer_capacity=np.maximum(samples, 1.0),
+            label_j_per_sample=np.where(ok, pick(self.costs.label_j, self.f_inf, self.b_rows), 0.0),
+            epoch_j=np.where(ok, previous * pick(self.costs.train_j, self.f_train, self.b_rows), 0.0))

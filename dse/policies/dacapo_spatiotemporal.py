@@ -1,0 +1,93 @@
+"""DaCapo's spatio-temporal allocation (Kim et al., ISCA 2024; reference/dacapo.md).
+
+Spatial (offline): inference gets the fewest rows meeting the frame rate in its format; the
+rest form the B-SA. Temporal (online): the B-SA alternates one retraining epoch over N_t
+labeled samples plus validation on N_v, and labeling N_l new samples. Drift detection: when
+accuracy on newly labeled data falls more than `drift_threshold` below the validation accuracy,
+the buffer (C_b samples) is cleared and N_ldd samples are labeled before retraining resumes.
+The check runs when a labeling phase completes, so it fires within one period of the drift.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..cl.engine import STEP_S, Plan
+from ._base import AllocationPolicy, Param, WindowContext, fewest_inference_units, fmt_index, phase_rates, pick
+
+FORMATS = ("mx4", "mx6", "mx9")
+
+
+class DacapoSpatiotemporal(AllocationPolicy):
+    name = "dacapo-spatiotemporal"
+    summary = "fewest inference rows meeting the frame rate; B-SA alternates retraining and labeling; drift detection"
+    paper = "Kim et al., DaCapo, ISCA 2024"
+    spatial = True
+    params = {
+        "n_t": Param(324, 16, 10000, integer=True, doc="samples per retraining epoch (N_t)"),
+        "n_v": Param(108, 0, 10000, integer=True, doc="validation samples per epoch (N_v)"),
+        "n_l": Param(108, 1, 10000, integer=True, doc="samples labeled between epochs (N_l)"),
+        "c_b": Param(1080, 16, 100000, integer=True, doc="sample buffer capacity (C_b)"),
+        "n_ldd": Param(432, 0, 100000, integer=True, doc="samples labeled after a detected drift (N_ldd)"),
+        "drift_threshold": Param(0.05, 0.0, 1.0, doc="accuracy drop that signals drift (fraction)"),
+        "infer_precision": Param("mx6", choices=FORMATS, doc="inference and labeling format"),
+        "train_precision": Param("mx9", choices=FORMATS, doc="retraining format"),
+    }
+
+    def setup(self) -> None:
+        c = self.costs
+        self.f_inf = np.array([fmt_index(FORMATS[i]) for i in self.p["infer_precision"]])
+        self.f_train = np.array([fmt_index(FORMATS[i]) for i in self.p["train_precision"]])
+        rows = np.choose(self.p["infer_precision"],
+                         [fewest_inference_units(c, fmt_index(f), self.fps) for f in FORMATS])
+        self.infer_rows, self.b_rows = rows, c.units - rows
+        self.t_inf = pick(c.infer_s, self.f_inf, rows)
+        self.t_label = pick(c.label_s, self.f_inf, self.b_rows)
+        self.t_train = pick(c.train_s, self.f_train, self.b_rows)
+        self.t_val = pick(c.val_s, self.f_inf, self.b_rows)
+        self.period = self.p["n_l"] * self.t_label + self.p["n_t"] * self.t_train + self.p["n_v"] * self.t_val
+        self.epoch_j = (self.p["n_t"] * pick(c.train_j, self.f_train, self.b_rows)
+                        + self.p["n_v"] * pick(c.val_j, self.f_inf, self.b_rows))
+
+    def reset(self) -> None:
+        self.ldd_left_s = np.zeros(self.n)  # label-only time still owed to a detected drift
+        self.pending_s = np.full(self.n, np.inf)  # detection time carried into the next window
+
+    def plan(self, ctx: WindowContext) -> Plan:
+        n, s = self.n, ctx.n_steps
+        window_s = s * STEP_S
+        ok = np.isfinite(self.period) & (self.b_rows > 0)
+        period = np.where(ok, self.period, np.inf)
+        # label-only intervals (N_ldd samples after a detected drift), one possibly left over
+        label_only = phase_rates(n, s, np.zeros(n), self.ldd_left_s, np.ones(n))
+        end_s = self.ldd_left_s.copy()
+        clear = np.full(n, -1)
+        detections = [self.pending_s]  # a detection that falls after the previous window ended
+        for k in ctx.drift_steps():
+            old_seg = ctx.state.segment if k == 0 else np.full(n, ctx.step_segments[k - 1])
+            progress = ctx.state.applied if k == 0 else np.zeros(n)  # mid-window: not yet known
+            val_acc = ctx.curves.accuracy(progress, old_seg, self.f_inf)
+            new_acc = ctx.curves.accuracy(np.zeros(n), np.full(n, ctx.step_segments[k]), self.f_inf)
+            fires = ok & (val_acc - new_acc > self.p["drift_threshold"])
+            detections.append(np.where(fires, k * STEP_S + period, np.inf))  # when the next labeling ends
+        self.pending_s = np.full(n, np.inf)
+        length_s = self.p["n_ldd"] * self.t_label
+        for detect_s in detections:
+            inside = detect_s < window_s
+            clear = np.where(inside, np.floor(np.where(inside, detect_s, 0.0) / STEP_S).astype(np.int64), clear)
+            label_only = np.maximum(label_only, phase_rates(n, s, np.where(inside, detect_s, 0.0),
+                                                            np.where(inside, length_s, 0.0), np.ones(n)))
+            end_s = np.where(inside, np.maximum(end_s, detect_s + length_s), end_s)
+            later = np.isfinite(detect_s) & ~inside
+            self.pending_s = np.where(later, np.minimum(self.pending_s, detect_s - window_s), self.pending_s)
+        self.ldd_left_s = np.maximum(end_s - window_s, 0.0)
+        steady_label = np.where(ok, self.p["n_l"] / period, 0.0)[:, None]
+        steady_epoch = np.where(ok, 1.0 / period, 0.0)[:, None]
+        t_label = np.where(ok, self.t_label, np.inf)[:, None]
+        return Plan(
+            processed=np.minimum(1.0, 1.0 / (ctx.fps * self.t_inf)),
+            infer_format=self.f_inf, infer_j_per_frame=pick(self.costs.infer_j, self.f_inf, self.infer_rows),
+            label_rate=label_only / t_label + (1 - label_only) * steady_label,
+            epoch_rate=(1 - label_only) * steady_epoch, buffer_capacity=self.p["c_b"],
+            label_j_per_sample=np.where(ok, pick(self.costs.label_j, self.f_inf, self.b_rows), 0.0),
+            epoch_j=np.where(ok, self.epoch_j, 0.0), clear_step=clear)
