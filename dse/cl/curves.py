@@ -16,9 +16,8 @@ from ..errors import DseError
 
 @dataclass(frozen=True)
 class SegmentCurves:
-    """One entry per segment of a scenario."""
+    """One entry per segment of a scenario (accuracy before adaptation is the curve at 0)."""
 
-    acc_before: np.ndarray
     b0: np.ndarray
     b1: np.ndarray
     b2: np.ndarray
@@ -50,9 +49,8 @@ class CurveBook:
         if not np.array_equal(seg[order], np.arange(n_segments)):
             raise DseError("proxies", f"{scenario} has {n_segments} segments but the curves cover "
                                       f"{sorted(seg.tolist())}", self.path)
-        col = {c: self._table.column(c).to_numpy()[rows][order] for c in
-               ("acc_before", "b0", "b1", "b2", "label_acc")}
+        col = {c: self._table.column(c).to_numpy()[rows][order] for c in ("b0", "b1", "b2", "label_acc")}
         delta = np.zeros((len(FORMAT_NAMES), n_segments))
         for f in DELTA_FORMATS:
             delta[FORMAT_NAMES.index(f)] = self._table.column(f"delta_{f}").to_numpy()[rows][order]
-        return SegmentCurves(col["acc_before"], col["b0"], col["b1"], col["b2"], col["label_acc"], delta)
+        return SegmentCurves(col["b0"], col["b1"], col["b2"], col["label_acc"], delta)

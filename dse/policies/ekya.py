@@ -55,7 +55,7 @@ class Ekya(AllocationPolicy):
                                * np.where(ok, epoch_s, 0.0), free_s - label_s)
         start_s = label_s + profile_s
         epochs = self._choose_epochs(ctx, epoch_s, start_s, free_s - start_s)
-        train_s = np.where(epochs > 0, epochs * epoch_s, 0.0)
+        train_s = np.where(epochs > 0, epochs * np.where(np.isfinite(epoch_s), epoch_s, 0.0), 0.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             label_rate = phase_rates(n, s, np.zeros(n), label_s,
                                      np.where(label_s > 0, labeled / np.where(label_s > 0, label_s, 1.0), 0.0))
@@ -71,6 +71,7 @@ class Ekya(AllocationPolicy):
 
     def _choose_epochs(self, ctx: WindowContext, epoch_s, start_s, budget_s) -> np.ndarray:
         """Epochs maximising the predicted window accuracy (micro-profiling, extrapolated)."""
+        epoch_s = np.where(np.isfinite(epoch_s), epoch_s, 2 * ctx.window_s)  # can never complete
         seg = np.full(self.n, ctx.step_segments[0])
         same = ctx.state.segment == seg
         p0 = np.where(same, ctx.state.applied, 0.0)
@@ -84,5 +85,5 @@ class Ekya(AllocationPolicy):
         t_next = np.where(k < e[..., None], np.minimum(t_k + epoch_s[:, None, None], ctx.window_s), ctx.window_s)
         t_k = np.where(k <= e[..., None], t_k, ctx.window_s)
         predicted = np.sum(acc_k * (t_next - t_k), axis=2) / ctx.window_s
-        fits = e * epoch_s[:, None] <= budget_s[:, None] + 1e-9
+        fits = (e == 0) | (e * epoch_s[:, None] <= budget_s[:, None] + 1e-9)
         return EPOCH_CHOICES[np.argmax(np.where(fits, predicted, -np.inf), axis=1)]

@@ -1,14 +1,14 @@
 """`oracle`: an upper bound. It knows every segment's curve in advance, so the deployed
 student is always fully adapted (the curve's asymptote, capped by the teacher's labels); only
-inference throughput can lose accuracy (fewest rows meeting the frame rate on an array,
-priority on a GPU). Its labeling and retraining cost nothing: energy counts inference only."""
+inference throughput can lose accuracy, and inference has the whole device (every row of an
+array, the whole GPU). Its labeling and retraining cost nothing: energy counts inference only."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ..cl.engine import Plan
-from ._base import AllocationPolicy, Param, WindowContext, fewest_inference_units, fmt_index, pick
+from ._base import AllocationPolicy, Param, WindowContext, fmt_index
 from ._timeshare import device_times, inference_share
 
 FORMATS = ("mx4", "mx6", "mx9")
@@ -23,17 +23,10 @@ class Oracle(AllocationPolicy):
     params = {"infer_precision": Param("mx6", choices=FORMATS, doc="inference format")}
 
     def setup(self) -> None:
-        c = self.costs
         self.f_inf = np.array([fmt_index(FORMATS[i]) for i in self.p["infer_precision"]])
-        if c.time_shared:
-            t = device_times(c, self.f_inf, self.f_inf)
-            _, self.processed = inference_share(t["t_inf"], self.fps)
-            self.j_inf = t["j_inf"]
-        else:
-            rows = np.choose(self.p["infer_precision"],
-                             [fewest_inference_units(c, fmt_index(f), self.fps) for f in FORMATS])
-            self.processed = np.minimum(1.0, 1.0 / (self.fps * pick(c.infer_s, self.f_inf, rows)))
-            self.j_inf = pick(c.infer_j, self.f_inf, rows)
+        t = device_times(self.costs, self.f_inf, self.f_inf)
+        _, self.processed = inference_share(t["t_inf"], self.fps)
+        self.j_inf = t["j_inf"]
 
     def plan(self, ctx: WindowContext) -> Plan:
         n = self.n

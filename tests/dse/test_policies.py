@@ -1,0 +1,113 @@
+"""Contract tests run for every registered policy, and DaCapo's drift detection."""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pytest
+
+from accel import PLATFORMS, Design
+from dse.cl.costs import accel_pair_costs, gpu_pair_costs
+from dse.cl.curves import SegmentCurves
+from dse.cl.engine import STEP_S, State
+from dse.cl.simulate import simulate
+from dse.errors import DseError
+from dse.policies import POLICIES, WindowContext
+
+PAIR = ("resnet18", "wide_resnet50_2")
+
+
+@pytest.fixture(scope="module")
+def designs():
+    # DaCapo, a bigger array, and a 2-row array too small to meet 30 FPS on one row
+    return Design.from_records([{"preset": "dacapo"}, {"rows": 32, "cols": 32, "sram_kb": 256},
+                                {"rows": 2, "cols": 16}])
+
+
+@pytest.fixture(scope="module")
+def costs(designs):
+    return accel_pair_costs(designs, *PAIR)
+
+
+@pytest.mark.parametrize("name", sorted(POLICIES))
+def test_policy_contract_on_arrays(name, costs):
+    r1 = simulate(costs, POLICIES[name], None, *PAIR, ("S1", "ES1"))
+    r2 = simulate(costs, POLICIES[name], None, *PAIR, ("S1", "ES1"))
+    np.testing.assert_array_equal(r1.window_accuracy, r2.window_accuracy)  # deterministic
+    assert r1.window_accuracy.shape == (3, 2, 14)
+    assert np.all((r1.scenario_accuracy >= 0) & (r1.scenario_accuracy <= 1))
+    assert np.all((r1.processed >= 0) & (r1.processed <= 1))
+    assert np.all(np.isfinite(r1.power_w)) and np.all(r1.power_w >= 0)
+    assert r1.processed[2].mean() < 1.0  # the 2-row array cannot keep up at 30 FPS
+
+
+@pytest.mark.parametrize("name", sorted(POLICIES))
+def test_policy_contract_on_a_gpu(name):
+    costs = gpu_pair_costs(PLATFORMS["orin-high"], *PAIR)
+    if POLICIES[name].spatial:
+        with pytest.raises(DseError, match="cannot run on a GPU"):
+            POLICIES[name](costs)
+        return
+    r = simulate(costs, POLICIES[name], None, *PAIR, ("S1",))
+    assert np.all((r.scenario_accuracy > 0) & (r.scenario_accuracy <= 1))
+
+
+@pytest.mark.parametrize("name", sorted(POLICIES))
+def test_policies_declare_documented_parameters(name):
+    cls = POLICIES[name]
+    assert cls.summary and cls.paper and len(inspect.getmodule(cls).__doc__) > 100
+    for key, spec in cls.params.items():
+        assert spec.doc, f"{name}.{key} has no doc"
+
+
+def test_unknown_and_out_of_range_parameters(costs):
+    with pytest.raises(DseError, match="policy.n_q"):
+        POLICIES["dacapo-spatiotemporal"](costs, {"n_q": 3})
+    with pytest.raises(DseError, match="policy.drift_threshold"):
+        POLICIES["dacapo-spatiotemporal"](costs, {"drift_threshold": 2.0})
+    with pytest.raises(DseError, match="policy.infer_precision"):
+        POLICIES["dacapo-spatiotemporal"](costs, {"infer_precision": "fp8"})
+
+
+def test_oracle_bounds_every_policy(costs):
+    oracle = simulate(costs, POLICIES["oracle"], None, *PAIR, ("S3",)).scenario_accuracy
+    for name in POLICIES:
+        assert np.all(simulate(costs, POLICIES[name], None, *PAIR, ("S3",)).scenario_accuracy <= oracle + 1e-9)
+
+
+def _context(new_acc_before: float, n: int):
+    new_b1 = 1.0 / (1.0 - 0.10 - new_acc_before)  # acc(0) = 1 - 1/b1 - b2
+    curves = SegmentCurves(b0=np.array([10.0, 10.0]), b1=np.array([5.0, new_b1]), b2=np.array([0.10, 0.10]),
+                           label_acc=np.ones(2), delta=np.zeros((5, 2)))
+    state = State.initial(n)
+    state.applied[:] = 5.0  # adapted to segment 0: 1 - (1/55 + 0.1) = 0.882
+    return WindowContext(3, np.ones(120, dtype=int), state, curves, 30.0, 120.0)
+
+
+def test_drift_detection_fires_on_a_crafted_segment_change(costs):
+    policy = POLICIES["dacapo-spatiotemporal"](costs.take([0]))
+    policy.reset()
+    plan = policy.plan(_context(0.70, 1))  # 18 points below the validation accuracy
+    detect = int(np.floor(policy.period[0] / STEP_S))
+    assert plan.clear_step[0] == detect
+    t_label = policy.t_label[0]
+    assert plan.epoch_rate[0, detect + 1] == 0.0  # labeling N_ldd samples, no retraining
+    assert plan.label_rate[0, detect + 1] == pytest.approx(1 / t_label)
+
+
+def test_drift_detection_stays_quiet_without_a_real_drop(costs):
+    policy = POLICIES["dacapo-spatiotemporal"](costs.take([0]))
+    policy.reset()
+    plan = policy.plan(_context(0.87, 1))  # 1.2 points below: under the 5-point threshold
+    assert plan.clear_step[0] == -1
+    assert np.all(plan.epoch_rate[0] > 0)
+
+
+def test_spatial_step_gives_published_splits():
+    # DaCapo: ResNet18 3/13, ViT-B/32 4/12 under the artifact's ViT assumption (reference/dacapo.md)
+    d = Design.preset("dacapo")
+    r18 = POLICIES["dacapo-spatiotemporal"](accel_pair_costs(d, *PAIR))
+    vit = POLICIES["dacapo-spatiotemporal"](accel_pair_costs(d, "vit_b_32", "vit_b_16", vit_attention=False))
+    assert (r18.infer_rows[0], r18.b_rows[0]) == (3, 13)
+    assert (vit.infer_rows[0], vit.b_rows[0]) == (4, 12)
