@@ -23,6 +23,9 @@ class SimResult:
     processed: np.ndarray  # (C, scenarios) fraction of frames processed in time
     energy_j: np.ndarray  # (C, scenarios) over the evaluated windows
     power_w: np.ndarray  # (C,) average over all evaluated windows of all scenarios
+    window_labels: np.ndarray  # (C, scenarios, windows) samples labeled
+    window_epochs: np.ndarray  # (C, scenarios, windows) retraining epochs run
+    window_energy_j: np.ndarray  # (C, scenarios, windows)
     timeline: list[dict] = field(default_factory=list)  # per window, for the recorded candidate
 
     @property
@@ -47,6 +50,7 @@ def simulate(costs: PairCosts, policy_cls, params: Mapping[str, object] | None, 
     n = costs.n_candidates
     n_windows = max(s.n_windows for s in loaded)
     window_acc = np.full((n, len(loaded), n_windows), np.nan)
+    window_labels, window_epochs, window_energy = (np.full_like(window_acc, np.nan) for _ in range(3))
     scen_acc = np.zeros((n, len(loaded)))
     processed = np.zeros((n, len(loaded)))
     energy = np.zeros((n, len(loaded)))
@@ -69,6 +73,9 @@ def simulate(costs: PairCosts, policy_cls, params: Mapping[str, object] | None, 
             plan = policy.plan(ctx)
             out = run_window(state, plan, step_segments, curves, scen.fps)
             window_acc[:, j, w] = out.accuracy
+            window_labels[:, j, w] = out.labels
+            window_epochs[:, j, w] = out.epochs
+            window_energy[:, j, w] = out.energy_j
             if w >= scen.warmup_windows:
                 processed[:, j] += plan.processed
                 energy[:, j] += out.energy_j
@@ -81,4 +88,4 @@ def simulate(costs: PairCosts, policy_cls, params: Mapping[str, object] | None, 
         processed[:, j] /= evaluated
         seconds += evaluated * scen.window_s
     return SimResult(tuple(scenarios), window_acc, scen_acc, processed, energy, energy.sum(axis=1) / seconds,
-                     timeline)
+                     window_labels, window_epochs, window_energy, timeline)

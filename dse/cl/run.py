@@ -1,0 +1,31 @@
+"""Run one system (a design or a GPU platform, with a policy) on a model pair and scenarios."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from accel import PLATFORMS, load_design
+
+from ..errors import DseError
+from ..policies import POLICIES
+from .costs import accel_pair_costs, gpu_pair_costs
+from .curves import CurveBook
+from .simulate import SimResult, simulate
+
+
+def policy_class(name: str):
+    if name not in POLICIES:
+        raise DseError("policy", f"unknown policy {name!r} (known: {', '.join(POLICIES)})")
+    return POLICIES[name]
+
+
+def run_system(target: str, policy: str, params: Mapping[str, object] | None, student: str, teacher: str,
+               scenarios: tuple[str, ...], vit_attention: bool = True, book: CurveBook | None = None,
+               record: int | None = None) -> SimResult:
+    """`target` is a GPU platform name (orin-low, orin-high, rtx3090) or a design (preset or TOML)."""
+    cls = policy_class(policy)
+    if target in PLATFORMS:
+        costs = gpu_pair_costs(PLATFORMS[target], student, teacher, vit_attention=vit_attention)
+    else:
+        costs = accel_pair_costs(load_design(target), student, teacher, vit_attention=vit_attention)
+    return simulate(costs, cls, params, student, teacher, scenarios, book, record)

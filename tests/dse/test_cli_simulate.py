@@ -1,0 +1,42 @@
+"""`dse simulate` wiring and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from dse.cli import main
+
+
+def run(capsys, *args):
+    with pytest.raises(SystemExit) as info:
+        main(list(args))
+    out = capsys.readouterr()
+    return info.value.code, out.out, out.err
+
+
+def test_per_window_table_and_plot(capsys, tmp_path):
+    png = tmp_path / "t.png"
+    code, out, _ = run(capsys, "simulate", "--design", "dacapo", "--policy", "dacapo-spatiotemporal", "--pair",
+                       "resnet18", "--scenario", "S1", "--format", "csv", "--plot", str(png))
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and len(rows) == 14 and png.stat().st_size > 10_000
+    assert all(0 < float(r["accuracy_pct"]) < 100 for r in rows)
+
+
+def test_gpu_platform_with_a_time_shared_policy(capsys):
+    code, out, _ = run(capsys, "simulate", "--platform", "orin-low", "--policy", "ekya", "--pair", "vit_b_32")
+    assert code == 0 and "geomean_accuracy_pct" in out
+
+
+@pytest.mark.parametrize("args, text", [
+    (("--platform", "orin-low", "--policy", "dacapo-spatial"), "cannot run on a GPU"),
+    (("--pair", "alexnet"), "unknown pair"),
+    (("--param", "n_t=-5"), "policy.n_t"),
+    (("--scenario", "S9"), "neither a shipped scenario"),
+])
+def test_mistakes_exit_2_with_one_line(capsys, args, text):
+    code, out, err = run(capsys, "simulate", *args)
+    assert code == 2 and text in err and err.count("\n") == 1 and out == ""
