@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from accel import FIELD_NAMES, FORMAT_NAMES, Design, gpu_kernel_costs, kernel_costs
-from accel.platforms import Platform
+from accel.platforms import Platform, measured_seconds
 from workloads.zoo import kernel
 
 #: DaCapo's kernel batch sizes (reference/dacapo.md): inference and labeling batch 1,
@@ -90,19 +90,24 @@ def accel_pair_costs(design: Design, student: str, teacher: str, formats: tuple[
 
 def gpu_pair_costs(platform: Platform, student: str, teacher: str, n_candidates: int = 1,
                    vit_attention: bool = True) -> PairCosts:
-    """Costs on a GPU platform (one time-shared unit); the same for every format."""
+    """Costs on a GPU platform (one time-shared unit); the same for every format. Measured
+    kernel times where the platform has them (accel.platforms.MEASURED_S), else the roofline."""
     shape = (n_candidates, len(FORMAT_NAMES), 2)
     out = {}
     for prefix, model, phase, batch in (("infer", student, "inference", INFER_BATCH),
                                         ("label", teacher, "labeling", LABEL_BATCH),
                                         ("train", student, "training", TRAIN_BATCH),
                                         ("val", student, "inference", VAL_BATCH)):
-        g = kernel(model, phase, batch, 0, vit_attention).gemms
-        seconds, joules = gpu_kernel_costs(platform, g.m, g.n, g.k, g.repeat)
+        measured = measured_seconds(platform, model, phase)
+        if measured is not None:  # measured on the real (complete) models
+            per_item = measured
+        else:
+            g = kernel(model, phase, batch, 0, vit_attention).gemms
+            per_item = gpu_kernel_costs(platform, g.m, g.n, g.k, g.repeat)[0] / batch
         s = np.full(shape, np.inf)
         j = np.full(shape, np.inf)
-        s[:, :, 1] = seconds / batch
-        j[:, :, 1] = joules / batch
+        s[:, :, 1] = per_item
+        j[:, :, 1] = per_item * platform.power_w
         out[f"{prefix}_s"], out[f"{prefix}_j"] = s, j
     return PairCosts(**out, units=np.ones(n_candidates, dtype=np.int64),
                      granularity=np.ones(n_candidates, dtype=np.int64), time_shared=True)

@@ -4,11 +4,12 @@ from ._base import AllocationPolicy, Param, WindowContext
 from .dacapo_spatial import DacapoSpatial
 from .dacapo_spatiotemporal import DacapoSpatiotemporal
 from .ekya import Ekya
+from .eomu import Eomu
 from .oracle import Oracle
 from .static import Static
 
 POLICIES: dict[str, type[AllocationPolicy]] = {
-    cls.name: cls for cls in (DacapoSpatiotemporal, DacapoSpatial, Ekya, Static, Oracle)
+    cls.name: cls for cls in (DacapoSpatiotemporal, DacapoSpatial, Ekya, Eomu, Static, Oracle)
 }
 
 __all__ = ["POLICIES", "AllocationPolicy", "Param", "WindowContext"]
