@@ -22,12 +22,14 @@ def _register() -> None:
     from .cli_accel import accel
     from .cli_bench import bench
     from .cli_proxies import proxies
+    from .cli_reproduce import reproduce
     from .cli_simulate import simulate
 
     cli.add_command(accel)
     cli.add_command(bench)
     cli.add_command(proxies)
     cli.add_command(simulate)
+    cli.add_command(reproduce)
 
 
 _register()

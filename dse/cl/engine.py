@@ -41,6 +41,7 @@ class Plan:
     label_j_per_sample: np.ndarray
     epoch_j: np.ndarray  # energy of one epoch (training + validation)
     clear_step: np.ndarray = field(default=None)  # (C,) step at which the buffer is emptied; -1 none
+    epoch_weight: np.ndarray = field(default=None)  # (C,) progress one epoch brings (subsampled epochs < 1)
 
 
 @dataclass
@@ -104,7 +105,8 @@ def run_piece(state: State, plan: Plan, steps: slice, segment: int, curves: Segm
     epochs = state.epoch_phase[:, None] + np.cumsum(d_epochs, axis=1)
     before = np.concatenate([state.epoch_phase[:, None], epochs[:, :-1]], axis=1)
     completed = np.floor(epochs + 1e-9) > np.floor(before + 1e-9)
-    progress = state.progress[:, None] + np.cumsum(d_epochs * fresh_frac, axis=1)
+    weight = 1.0 if plan.epoch_weight is None else plan.epoch_weight[:, None]
+    progress = state.progress[:, None] + np.cumsum(d_epochs * fresh_frac * weight, axis=1)
     last = np.maximum.accumulate(np.where(completed, idx, -1), axis=1)
     applied = np.where(last >= 0, np.take_along_axis(progress, np.clip(last, 0, None), axis=1),
                        state.applied[:, None])

@@ -4,12 +4,13 @@ from ._base import AllocationPolicy, Param, WindowContext
 from .dacapo_spatial import DacapoSpatial
 from .dacapo_spatiotemporal import DacapoSpatiotemporal
 from .ekya import Ekya
+from .ekya_spatial import EkyaSpatial
 from .eomu import Eomu
 from .oracle import Oracle
 from .static import Static
 
 POLICIES: dict[str, type[AllocationPolicy]] = {
-    cls.name: cls for cls in (DacapoSpatiotemporal, DacapoSpatial, Ekya, Eomu, Static, Oracle)
+    cls.name: cls for cls in (DacapoSpatiotemporal, DacapoSpatial, Ekya, EkyaSpatial, Eomu, Static, Oracle)
 }
 
 __all__ = ["POLICIES", "AllocationPolicy", "Param", "WindowContext"]

@@ -30,10 +30,11 @@ def device_times(costs: PairCosts, f_inf: np.ndarray, f_train: np.ndarray):
 
 
 def predicted_accuracy(ctx: WindowContext, f_inf: np.ndarray, choices: np.ndarray, epoch_s: np.ndarray,
-                       start_s: np.ndarray, budget_s: np.ndarray):
+                       start_s: np.ndarray, budget_s: np.ndarray, weight: float = 1.0):
     """Window-mean accuracy each epoch count in `choices` would give (epochs back to back from
-    `start_s`, accuracy moving as each completes), from the window's first segment's curve and
-    the deployed student's progress; and whether each count fits in `budget_s`.
+    `start_s`, accuracy moving as each completes, each worth `weight` epochs of progress), from
+    the window's first segment's curve and the deployed student's progress; and whether each
+    count fits in `budget_s`.
     Returns two (C, len(choices)) arrays."""
     n = len(epoch_s)
     epoch_s = np.where(np.isfinite(epoch_s), epoch_s, 2 * ctx.window_s)  # can never complete
@@ -41,7 +42,7 @@ def predicted_accuracy(ctx: WindowContext, f_inf: np.ndarray, choices: np.ndarra
     p0 = np.where(ctx.state.segment == seg, ctx.state.applied, 0.0)
     e = np.asarray(choices, dtype=np.float64)[None, :]
     k = np.arange(int(e.max()) + 1)[None, None, :]
-    acc_k = ctx.curves.accuracy(p0[:, None, None] + np.minimum(k, e[..., None]),
+    acc_k = ctx.curves.accuracy(p0[:, None, None] + weight * np.minimum(k, e[..., None]),
                                 np.broadcast_to(seg[:, None, None], (n, 1, k.shape[2])), f_inf[:, None, None])
     # accuracy k holds from start + k * epoch_s until the next completion or the window's end
     t_k = np.minimum(start_s[:, None, None] + k * epoch_s[:, None, None], ctx.window_s)
