@@ -8,13 +8,14 @@ artifact for the configurations):
 | OrinLow-Ekya | orin-low | ekya | Ekya's labeling rate |
 | OrinHigh-Ekya | orin-high | ekya | Ekya's labeling rate |
 | DaCapo-Ekya | dacapo | ekya-spatial | Ekya's labeling rate |
-| EOMU | orin-high | eomu | defaults |
+| EOMU | orin-high | eomu | EOMU's labeling rate |
 | DaCapo-Spatial | dacapo | dacapo-spatial | published per-pair configs; ResNet34 by the allocator |
 | DaCapo-Spatiotemporal | dacapo | dacapo-spatiotemporal | DaCapo's defaults |
 | RTX3090 | rtx3090 | ekya | Ekya's labeling rate |
 
 Ekya's labeling rates are the artifact's (ResNet18 20.75%, ViT-B/32 20%); for ResNet34 the
-DaCapo-Spatial allocator's choice is used (no ResNet34 value is taken from the artifact).
+DaCapo-Spatial allocator's choice is used. EOMU's are the artifact's per teacher (WRN50-2 19%,
+ViT-B/16 17%); for ResNet34 EOMU's default. No ResNet34 value is taken from the artifact.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ PUBLISHED: dict[str, dict[str, float]] = {
 
 #: Labeling rate of Ekya's runs (artifact, src/emulator/ekya_profiler.py LABEL_SAMPLING_RATES).
 EKYA_LABEL_FRACTION = {"resnet18-wrn50": 0.2075, "vit_b32-vit_b16": 0.2}
+#: EOMU's labeling rate per teacher (artifact, orin-baseline/eomu/run_eomu.py SAMPLING_RATE_PER_MODEL).
+EOMU_LABEL_FRACTION = {"resnet18-wrn50": 0.19, "vit_b32-vit_b16": 0.17}
 #: DaCapo-Spatial's published configurations (reference/dacapo.md); others use the allocator (0).
 SPATIAL_LABEL_FRACTION = {"resnet18-wrn50": 0.2075, "vit_b32-vit_b16": 0.1269}
 
@@ -56,7 +59,8 @@ def system_run(system: str, pair: str) -> tuple[str, str, dict]:
         "OrinLow-Ekya": ("orin-low", "ekya", ekya),
         "OrinHigh-Ekya": ("orin-high", "ekya", ekya),
         "DaCapo-Ekya": ("dacapo", "ekya-spatial", ekya),
-        "EOMU": ("orin-high", "eomu", {}),
+        "EOMU": ("orin-high", "eomu", {"key_frame_fraction": EOMU_LABEL_FRACTION[pair]} if pair in EOMU_LABEL_FRACTION
+                 else {}),
         "DaCapo-Spatial": ("dacapo", "dacapo-spatial", {"label_fraction": SPATIAL_LABEL_FRACTION.get(pair, 0.0)}),
         "DaCapo-Spatiotemporal": ("dacapo", "dacapo-spatiotemporal", {}),
         "RTX3090": ("rtx3090", "ekya", ekya),

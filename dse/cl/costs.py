@@ -15,7 +15,7 @@ import numpy as np
 
 from accel import FIELD_NAMES, FORMAT_NAMES, Design, gpu_kernel_costs, kernel_costs
 from accel.platforms import Platform, measured_seconds
-from workloads.zoo import kernel
+from workloads.zoo import kernel, num_weight_layers
 
 #: DaCapo's kernel batch sizes (reference/dacapo.md): inference and labeling batch 1,
 #: retraining and validation batch 16.
@@ -23,6 +23,15 @@ INFER_BATCH = 1
 LABEL_BATCH = 1
 TRAIN_BATCH = 16
 VAL_BATCH = 16
+
+
+#: (field prefix, which model, phase, batch, frozen) of each costed kernel; frozen "half" = the
+#: leading half of the student's weight layers.
+KERNELS = (("infer", "student", "inference", INFER_BATCH, False), ("label", "teacher", "labeling", LABEL_BATCH, False),
+           ("train", "student", "training", TRAIN_BATCH, False),
+           ("train_frozen", "student", "training", TRAIN_BATCH, True),
+           ("val", "student", "inference", VAL_BATCH, False))
+KERNEL_FIELDS = tuple(f"{prefix}_{unit}" for prefix, *_ in KERNELS for unit in ("s", "j"))
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,8 @@ class PairCosts:
     label_j: np.ndarray
     train_s: np.ndarray
     train_j: np.ndarray
+    train_frozen_s: np.ndarray  # training with the leading half of the weight layers frozen
+    train_frozen_j: np.ndarray
     val_s: np.ndarray
     val_j: np.ndarray
     units: np.ndarray  # (C,) rows of each design (1 for a GPU)
@@ -46,9 +57,12 @@ class PairCosts:
         return len(self.units)
 
     def take(self, index) -> PairCosts:
-        f = {k: getattr(self, k)[index] for k in ("infer_s", "infer_j", "label_s", "label_j", "train_s", "train_j",
-                                                   "val_s", "val_j", "units", "granularity")}
+        f = {k: getattr(self, k)[index] for k in KERNEL_FIELDS + ("units", "granularity")}
         return PairCosts(**f, time_shared=self.time_shared)
+
+
+def _frozen(student: str, half: bool, vit_attention: bool) -> int:
+    return num_weight_layers(student, vit_attention) // 2 if half else 0
 
 
 def _kernel_table(design: Design, model: str, phase: str, batch: int, fmt: int, max_rows: int, frozen: int,
@@ -62,25 +76,22 @@ def _kernel_table(design: Design, model: str, phase: str, batch: int, fmt: int, 
 
 
 def accel_pair_costs(design: Design, student: str, teacher: str, formats: tuple[str, ...] = ("mx4", "mx6", "mx9"),
-                     frozen: int = 0, vit_attention: bool = True) -> PairCosts:
-    """Costs of the pair's four kernels on every sub-array size of every design."""
+                     vit_attention: bool = True) -> PairCosts:
+    """Costs of the pair's kernels on every sub-array size of every design."""
     keys = np.stack([getattr(design, f).astype(np.float64) for f in FIELD_NAMES], axis=1)
     _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
     unique = design.take(first)
     max_rows = int(unique.rows.max())
     shape = (len(unique), len(FORMAT_NAMES), max_rows + 1)
-    out = {name: np.full(shape, np.inf) for name in ("infer_s", "infer_j", "label_s", "label_j", "train_s",
-                                                       "train_j", "val_s", "val_j")}
+    out = {name: np.full(shape, np.inf) for name in KERNEL_FIELDS}
+    models = {"student": student, "teacher": teacher}
     for fmt_name in formats:
         f = FORMAT_NAMES.index(fmt_name)
         if not np.any(unique.supports(f)):
             continue
-        for prefix, model, phase, batch in (("infer", student, "inference", INFER_BATCH),
-                                            ("label", teacher, "labeling", LABEL_BATCH),
-                                            ("train", student, "training", TRAIN_BATCH),
-                                            ("val", student, "inference", VAL_BATCH)):
-            s, j = _kernel_table(unique, model, phase, batch, f, max_rows,
-                                 frozen if phase == "training" else 0, vit_attention)
+        for prefix, who, phase, batch, half in KERNELS:
+            s, j = _kernel_table(unique, models[who], phase, batch, f, max_rows,
+                                 _frozen(student, half, vit_attention), vit_attention)
             out[f"{prefix}_s"][:, f, :] = s
             out[f"{prefix}_j"][:, f, :] = j
     inverse = inverse.reshape(-1)
@@ -91,23 +102,22 @@ def accel_pair_costs(design: Design, student: str, teacher: str, formats: tuple[
 def gpu_pair_costs(platform: Platform, student: str, teacher: str, n_candidates: int = 1,
                    vit_attention: bool = True) -> PairCosts:
     """Costs on a GPU platform (one time-shared unit); the same for every format. Measured
-    kernel times where the platform has them (accel.platforms.MEASURED_S), else the roofline."""
+    kernel times where the platform has them (accel.platforms.MEASURED_S), else the roofline;
+    frozen-layer training scales the full training time by its share of the MACs."""
     shape = (n_candidates, len(FORMAT_NAMES), 2)
+    models = {"student": student, "teacher": teacher}
     out = {}
-    for prefix, model, phase, batch in (("infer", student, "inference", INFER_BATCH),
-                                        ("label", teacher, "labeling", LABEL_BATCH),
-                                        ("train", student, "training", TRAIN_BATCH),
-                                        ("val", student, "inference", VAL_BATCH)):
+    for prefix, who, phase, batch, half in KERNELS:
+        model = models[who]
+        g = kernel(model, phase, batch, _frozen(student, half, vit_attention), vit_attention).gemms
         measured = measured_seconds(platform, model, phase)
         if measured is not None:  # measured on the real (complete) models
-            per_item = measured
+            full = kernel(model, phase, batch, 0, vit_attention).gemms
+            per_item = measured * g.macs / full.macs
         else:
-            g = kernel(model, phase, batch, 0, vit_attention).gemms
             per_item = gpu_kernel_costs(platform, g.m, g.n, g.k, g.repeat)[0] / batch
         s = np.full(shape, np.inf)
-        j = np.full(shape, np.inf)
         s[:, :, 1] = per_item
-        j[:, :, 1] = per_item * platform.power_w
-        out[f"{prefix}_s"], out[f"{prefix}_j"] = s, j
+        out[f"{prefix}_s"], out[f"{prefix}_j"] = s, s * platform.power_w
     return PairCosts(**out, units=np.ones(n_candidates, dtype=np.int64),
                      granularity=np.ones(n_candidates, dtype=np.int64), time_shared=True)

@@ -1,8 +1,10 @@
 """Allocation policies, registered by the name used in TOML and on the command line."""
 
 from ._base import AllocationPolicy, Param, WindowContext
+from .alert import Alert
 from .dacapo_spatial import DacapoSpatial
 from .dacapo_spatiotemporal import DacapoSpatiotemporal
+from .edgeol import EdgeOL
 from .ekya import Ekya
 from .ekya_spatial import EkyaSpatial
 from .eomu import Eomu
@@ -10,7 +12,8 @@ from .oracle import Oracle
 from .static import Static
 
 POLICIES: dict[str, type[AllocationPolicy]] = {
-    cls.name: cls for cls in (DacapoSpatiotemporal, DacapoSpatial, Ekya, EkyaSpatial, Eomu, Static, Oracle)
+    cls.name: cls
+    for cls in (DacapoSpatiotemporal, DacapoSpatial, Ekya, EkyaSpatial, Eomu, Alert, EdgeOL, Static, Oracle)
 }
 
 __all__ = ["POLICIES", "AllocationPolicy", "Param", "WindowContext"]

@@ -20,9 +20,10 @@ PAIR = ("resnet18", "wide_resnet50_2")
 
 @pytest.fixture(scope="module")
 def designs():
-    # DaCapo, a bigger array, and a 2-row array too small to meet 30 FPS on one row
+    # DaCapo, a bigger array, and a 2-row 100 MHz array that cannot meet 30 FPS in any format
+    # (ResNet18 in MX4 on both rows: about 52 ms a frame)
     return Design.from_records([{"preset": "dacapo"}, {"rows": 32, "cols": 32, "sram_kb": 256},
-                                {"rows": 2, "cols": 16}])
+                                {"rows": 2, "cols": 16, "freq_mhz": 100}])
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,7 @@ def test_policy_contract_on_arrays(name, costs):
     assert np.all((r1.scenario_accuracy >= 0) & (r1.scenario_accuracy <= 1))
     assert np.all((r1.processed >= 0) & (r1.processed <= 1))
     assert np.all(np.isfinite(r1.power_w)) and np.all(r1.power_w >= 0)
-    assert r1.processed[2].mean() < 1.0  # the 2-row array cannot keep up at 30 FPS
+    assert r1.processed[2].mean() < 1.0  # the slow 2-row array cannot keep up at 30 FPS
 
 
 @pytest.mark.parametrize("name", sorted(POLICIES))
