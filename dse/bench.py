@@ -64,6 +64,45 @@ def bench_accel(pairs: int = 1_000_000, python_pairs: int = 50_000, seed: int = 
     }
 
 
+def random_dpe_designs(rng: np.random.Generator, n: int) -> Design:
+    """DaCapo-like candidates: DPE arrays of varied size, memory and clock."""
+    return Design.from_arrays(
+        rows=rng.choice([8, 12, 16, 24, 32], n), cols=rng.choice([8, 16, 32], n), partition_granularity=np.ones(n, int),
+        precision_modes=np.full(n, 0b111), dataflow=np.zeros(n, int), sram_kb=rng.choice([64.0, 96.0, 192.0], n),
+        dram_gbps=rng.choice([51.2, 102.4, 204.8], n), freq_mhz=rng.choice([400.0, 500.0, 800.0], n),
+        pe_kind=np.ones(n, int), dpe_width=np.full(n, 16))
+
+
+def bench_cl(candidates: int = 20_000, one_at_a_time: int = 20, seed: int = 0) -> dict[str, float]:
+    """Full candidates per second: kernel costs + dacapo-spatiotemporal over S1-S6 x 14 windows."""
+    from .cl.costs import accel_pair_costs
+    from .cl.curves import CurveBook
+    from .cl.simulate import simulate
+    from .policies import POLICIES
+
+    rng = np.random.default_rng(seed)
+    designs = random_dpe_designs(rng, candidates)
+    book = CurveBook()
+    scenarios = ("S1", "S2", "S3", "S4", "S5", "S6")
+    policy = POLICIES["dacapo-spatiotemporal"]
+    pair = ("resnet18", "wide_resnet50_2")
+    simulate(accel_pair_costs(designs.take([0]), *pair), policy, None, *pair, scenarios, book)  # warm caches
+
+    def batch():
+        return simulate(accel_pair_costs(designs, *pair), policy, None, *pair, scenarios, book)
+
+    def singles():
+        return [simulate(accel_pair_costs(designs.take([i]), *pair), policy, None, *pair, scenarios, book)
+                for i in range(one_at_a_time)]
+
+    batch_s = _best_time(batch, repeats=1)
+    single_s = _best_time(singles, repeats=1)
+    rate = candidates / batch_s
+    return {"cl_candidates_per_s": rate, "cl_one_at_a_time_per_s": one_at_a_time / single_s,
+            "cl_speedup_vs_one_at_a_time": rate / (one_at_a_time / single_s)}
+
+
 SECTIONS: dict[str, Callable[[], dict[str, float]]] = {
     "accel": bench_accel,
+    "cl": bench_cl,
 }

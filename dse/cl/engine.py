@@ -110,7 +110,7 @@ def run_piece(state: State, plan: Plan, steps: slice, segment: int, curves: Segm
     last = np.maximum.accumulate(np.where(completed, idx, -1), axis=1)
     applied = np.where(last >= 0, np.take_along_axis(progress, np.clip(last, 0, None), axis=1),
                        state.applied[:, None])
-    acc = curves.accuracy(applied, np.full_like(applied, segment, dtype=np.int64), plan.infer_format[:, None])
+    acc = curves.accuracy(applied, segment, plan.infer_format[:, None])
 
     state.fresh, state.stale = fresh[:, -1], stale[:, -1]
     state.epoch_phase, state.progress, state.applied = epochs[:, -1], progress[:, -1], applied[:, -1]
