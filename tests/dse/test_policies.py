@@ -112,3 +112,12 @@ def test_spatial_step_gives_published_splits():
     vit = POLICIES["dacapo-spatiotemporal"](accel_pair_costs(d, "vit_b_32", "vit_b_16", vit_attention=False))
     assert (r18.infer_rows[0], r18.b_rows[0]) == (3, 13)
     assert (vit.infer_rows[0], vit.b_rows[0]) == (4, 12)
+
+
+def test_docs_page_lists_every_policy_and_parameter():
+    import pathlib
+
+    from dse.policies.docs import policies_markdown
+
+    page = (pathlib.Path(__file__).parents[2] / "docs" / "policies.md").read_text()
+    assert policies_markdown() in page
