@@ -24,12 +24,14 @@ def _register() -> None:
     from .cli_proxies import proxies
     from .cli_reproduce import reproduce
     from .cli_simulate import simulate
+    from .cli_study import study
 
     cli.add_command(accel)
     cli.add_command(bench)
     cli.add_command(proxies)
     cli.add_command(simulate)
     cli.add_command(reproduce)
+    cli.add_command(study)
 
 
 _register()

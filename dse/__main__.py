@@ -1,0 +1,5 @@
+"""`python -m dse` runs the `dse` command line."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,108 @@
+"""Studies end to end on a journal file: CLI, reproducibility, failures, kill and resume, workers."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import time
+
+import pyarrow.parquet as pq
+import pytest
+
+from dse import study as st
+from dse.cli import main
+from dse.spec import load_spec
+
+TINY = pathlib.Path(__file__).parents[1] / "data" / "studies" / "tiny.toml"
+
+
+def run(capsys, *args):
+    with pytest.raises(SystemExit) as info:
+        main(list(args))
+    out = capsys.readouterr()
+    return info.value.code, out.out, out.err
+
+
+def test_start_status_export_delete(capsys, tmp_path):
+    journal = str(tmp_path / "s.journal")
+    code, out, _ = run(capsys, "study", "start", str(TINY), "--storage", journal)
+    assert code == 0 and "trials told" in out
+    code, out, _ = run(capsys, "study", "status", "tiny", "--storage", journal, "--format", "json")
+    import json
+
+    info = json.loads(out)
+    assert info["n_trials"] == 40 and info["complete"] + info["failed"] >= 40 and info["complete"] == 40
+    assert info["pareto_size"] >= 1 and info["hypervolume"] > 0
+    export = tmp_path / "t.parquet"
+    code, _, _ = run(capsys, "study", "export", "tiny", "--storage", journal, "-o", str(export))
+    table = pq.read_table(export)
+    complete = [r for r in table.to_pylist() if r["state"] == "COMPLETE"]
+    assert len(complete) == 40 and all(r["metric.accuracy_pct"] > 0 for r in complete)
+    # granularity 3 never divides rows in 8..24 step 4 unless rows is 12 or 24: the rest fail, told with a reason
+    failed = [r for r in table.to_pylist() if r["state"] == "FAIL"]
+    assert all("partition_granularity" in r["fail_reason"] for r in failed)
+    code, _, _ = run(capsys, "study", "delete", "tiny", "--storage", journal, "--yes")
+    code, _, err = run(capsys, "study", "status", "tiny", "--storage", journal)
+    assert code == 2 and "no study named 'tiny'" in err
+
+
+def test_same_seed_same_trials(tmp_path):
+    spec = load_spec(str(TINY))
+    params = []
+    for i in range(2):
+        journal = str(tmp_path / f"{i}.journal")
+        st.create(spec, journal, 20)
+        st.run("tiny", journal)
+        params.append([t.params for t in st.load("tiny", journal).get_trials()])
+    assert params[0] == params[1]
+
+
+def test_bad_file_creates_nothing(capsys, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(TINY.read_text().replace("n_trials = 40", "n_trials = -1"))
+    journal = tmp_path / "s.journal"
+    code, _, err = run(capsys, "study", "start", str(bad), "--storage", str(journal))
+    assert code == 2 and err.startswith(f"error: {bad}: n_trials:") and not journal.exists()
+
+
+def test_two_workers_reach_the_exact_target(capsys, tmp_path):
+    journal = str(tmp_path / "s.journal")
+    code, _, _ = run(capsys, "study", "start", str(TINY), "--storage", journal, "--n-trials", "60", "--n-jobs", "2")
+    assert code == 0
+    trials = st.load("tiny", journal).get_trials()
+    complete = [t for t in trials if t.state.name == "COMPLETE"]
+    assert len(complete) == 60
+    assert len({t.number for t in trials}) == len(trials)
+    assert all("metrics" in t.user_attrs for t in complete)
+
+
+def test_sigkill_then_resume_loses_no_finished_trial(tmp_path):
+    journal = str(tmp_path / "s.journal")
+    spec = tmp_path / "long.toml"
+    spec.write_text(TINY.read_text().replace("n_trials = 40", "n_trials = 400"))
+    env = {**os.environ, "PYTHONPATH": str(pathlib.Path(__file__).parents[2])}
+    proc = subprocess.Popen([sys.executable, "-m", "dse", "study", "start", str(spec), "--storage", journal],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    done_before = 0
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        if os.path.exists(journal):
+            done_before = st._counts(st.load("tiny", journal))["complete"]
+            if done_before >= 50:
+                break
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert 50 <= done_before < 400
+    survived = {t.number for t in st.load("tiny", journal).get_trials() if t.state.name == "COMPLETE"}
+    assert len(survived) >= done_before
+    st.fail_orphans(st.load("tiny", journal))
+    st.run("tiny", journal)
+    trials = st.load("tiny", journal).get_trials()
+    complete = [t for t in trials if t.state.name == "COMPLETE"]
+    assert len(complete) == 400
+    assert survived <= {t.number for t in complete}
+    assert all("metrics" in t.user_attrs for t in complete)
