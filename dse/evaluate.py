@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from accel import AccelError, Design, area_mm2, peak_power_w
+from accel import FORMAT_NAMES, AccelError, Design, area_mm2, peak_power_w
 from workloads.scenarios import load_scenario
 
 from .cl.costs import accel_pair_costs
@@ -46,6 +46,19 @@ def _designs(records: list[dict]) -> tuple[Design | None, list[int], dict[int, s
     return (Design.from_records([records[i] for i in good]) if good else None), good, bad
 
 
+def _unsupported_formats(design: Design, policy: str, params: list[dict]) -> dict[int, str]:
+    """Rows whose policy parameters name a number format their design does not support."""
+    bad = {}
+    for key, spec in POLICIES[policy].params.items():
+        if not spec.choices or not set(spec.choices) <= set(FORMAT_NAMES):
+            continue
+        for row, p in enumerate(params):
+            fmt = p.get(key, spec.default)
+            if row not in bad and not design.supports(FORMAT_NAMES.index(fmt))[row]:
+                bad[row] = f"{policy}.{key} = {fmt} is not among the design's precision modes"
+    return bad
+
+
 def evaluate(spec: StudySpec, candidates: list[dict], book: CurveBook | None = None) -> list[Outcome]:
     book = book or CurveBook(spec.proxies)
     outcomes: list[Outcome | None] = [None] * len(candidates)
@@ -56,7 +69,14 @@ def evaluate(spec: StudySpec, candidates: list[dict], book: CurveBook | None = N
             outcomes[members[j]] = Outcome(None, reason)
         if design is None:
             continue
-        idx = [members[j] for j in good]
+        unsupported = _unsupported_formats(design, policy, [policy_params(candidates[members[j]]) for j in good])
+        for row, reason in unsupported.items():
+            outcomes[members[good[row]]] = Outcome(None, reason)
+        keep = [row for row in range(len(good)) if row not in unsupported]
+        if not keep:
+            continue
+        design = design.take(keep)
+        idx = [members[good[row]] for row in keep]
         params = [policy_params(candidates[i]) for i in idx]
         arrays = {k: np.array([p[k] for p in params], dtype=object if isinstance(params[0][k], str) else float)
                   for k in params[0]}

@@ -14,16 +14,19 @@ def sampler_class(name: str):
         "tpe": optuna.samplers.TPESampler,
         "gp": optuna.samplers.GPSampler,
         "random": optuna.samplers.RandomSampler,
-        "grid": optuna.samplers.GridSampler,
+        # grid: every point is enqueued when the study is created (dse.space.grid_points); the
+        # asks then take them in order. Optuna's GridSampler stops the study from inside
+        # after_trial, which only works inside Study.optimize, not with batched ask/tell.
+        "grid": optuna.samplers.RandomSampler,
     }[name]
 
 
-def make_sampler(spec, seed: int, grid_space: dict | None = None) -> optuna.samplers.BaseSampler:
+def make_sampler(spec, seed: int) -> optuna.samplers.BaseSampler:
     cls = sampler_class(spec.sampler)
     options = dict(spec.sampler_options)
-    if spec.sampler == "grid":
-        return cls(grid_space, seed=seed)
     try:
         return cls(seed=seed, **options)
     except (TypeError, ValueError) as err:
         raise SpecError("sampler", f"{spec.sampler}: {err}", spec.path) from None
+    except ImportError as err:  # the GP sampler needs PyTorch
+        raise SpecError("sampler.name", f"{spec.sampler} needs an optional package: {err}", spec.path) from None

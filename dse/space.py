@@ -61,13 +61,18 @@ def policy_params(values: dict[str, Any]) -> dict[str, Any]:
     return {k[len(prefix):]: v for k, v in values.items() if k.startswith(prefix)}
 
 
-def grid_space(spec: StudySpec) -> dict[str, list]:
-    """The GridSampler's search space (every parameter discrete; checked by dse.spec)."""
-    space = {f"accel.{k}": [_encode(v) for v in d.values()] for k, d in spec.accel.items() if d.kind != "fixed"}
-    if len(spec.policies) > 1:
-        space[POLICY_PARAM] = list(spec.policies)
+def grid_points(spec: StudySpec) -> list[dict[str, Any]]:
+    """Every combination of a grid study (per policy, as its parameters are conditional), in the
+    form `Study.enqueue_trial` takes; checked discrete by dse.spec."""
+    import itertools
+
+    accel = {f"accel.{k}": [_encode(v) for v in d.values()] for k, d in spec.accel.items() if d.kind != "fixed"}
+    points = []
     for policy, params in spec.policies.items():
-        for k, d in params.items():
-            if d.kind != "fixed":
-                space[f"{policy}.{k}"] = d.values()
-    return space
+        space = dict(accel)
+        if len(spec.policies) > 1:
+            space[POLICY_PARAM] = [policy]
+        space.update({f"{policy}.{k}": d.values() for k, d in params.items() if d.kind != "fixed"})
+        keys = list(space)
+        points += [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*space.values())]
+    return points

@@ -22,7 +22,7 @@ from .cl.curves import CurveBook
 from .errors import DseError, StudyNotFound
 from .evaluate import evaluate
 from .samplers import make_sampler
-from .space import grid_space, suggest
+from .space import grid_points, suggest
 from .spec import OBJECTIVES, StudySpec, parse_spec
 from .storage import DEFAULT_JOURNAL, open_storage
 
@@ -42,7 +42,13 @@ def create(spec: StudySpec, storage_url: str | None, n_trials: int | None = None
     study = optuna.create_study(storage=storage, study_name=spec.name, directions=spec.directions)
     study.set_user_attr(SPEC_ATTR, spec.text)
     study.set_user_attr(PATH_ATTR, spec.path)
-    study.set_user_attr(TARGET_ATTR, int(n_trials or spec.n_trials))
+    target = int(n_trials or spec.n_trials)
+    if spec.sampler == "grid":
+        points = grid_points(spec)
+        for point in points:
+            study.enqueue_trial(point)
+        target = min(target, len(points))
+    study.set_user_attr(TARGET_ATTR, target)
 
 
 def load(name: str, storage_url: str | None, sampler=None) -> optuna.Study:
@@ -110,6 +116,11 @@ def _tell(study: optuna.Study, spec: StudySpec, trial: optuna.Trial, outcome) ->
         study.tell(trial, state=TrialState.FAIL)
         return False
     m = outcome.metrics
+    bad = [k for k in (*spec.objectives, "dropped_fraction") if not np.isfinite(m[k])]
+    if bad:  # a model gap, not a user mistake: keep the study going, and say which metric
+        trial.set_user_attr("fail_reason", f"non-finite {bad[0]} = {m[bad[0]]}")
+        study.tell(trial, state=TrialState.FAIL)
+        return False
     trial.set_user_attr("metrics", m)
     c = spec.constraints
     limits = {"dropped_fraction": c.get("max_dropped_fraction"), "area_mm2": c.get("max_area_mm2"),
@@ -141,8 +152,7 @@ def run(name: str, storage_url: str | None, worker: int = 0, progress: Callable[
     probe = load(name, storage_url)
     spec = spec_of(probe)
     target = int(probe.user_attrs[TARGET_ATTR])
-    sampler = make_sampler(spec, seed=spec.seed + 7919 * worker,
-                           grid_space=grid_space(spec) if spec.sampler == "grid" else None)
+    sampler = make_sampler(spec, seed=spec.seed + 7919 * worker)
     study = load(name, storage_url, sampler=sampler)
     book = CurveBook(spec.proxies)
     told = failed = failed_batches = batches = 0

@@ -129,5 +129,7 @@ def run_window(state: State, plan: Plan, step_segments: np.ndarray, curves: Segm
     frames = fps * n_steps * STEP_S * plan.processed
     labels = np.sum(plan.label_rate, axis=1) * STEP_S
     epochs = np.sum(plan.epoch_rate, axis=1) * STEP_S
-    energy = frames * plan.infer_j_per_frame + labels * plan.label_j_per_sample + epochs * plan.epoch_j
+    energy = sum(np.where(count > 0, count * per_item, 0.0)  # no work, no energy (even at an infinite cost)
+                 for count, per_item in ((frames, plan.infer_j_per_frame), (labels, plan.label_j_per_sample),
+                                         (epochs, plan.epoch_j)))
     return WindowOutcome(plan.processed * step_acc.mean(axis=1), step_acc, energy, labels, epochs)

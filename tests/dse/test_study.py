@@ -106,3 +106,14 @@ def test_sigkill_then_resume_loses_no_finished_trial(tmp_path):
     assert len(complete) == 400
     assert survived <= {t.number for t in complete}
     assert all("metrics" in t.user_attrs for t in complete)
+
+
+def test_a_format_the_design_lacks_fails_the_trial_with_the_reason():
+    from dse.evaluate import evaluate
+
+    spec = load_spec(str(TINY))
+    base = {"accel.preset": "dacapo", "accel.precision_modes": "mx6+mx9", "policy": "dacapo-spatiotemporal"}
+    outcomes = evaluate(spec, [{**base, "dacapo-spatiotemporal.infer_precision": "mx4"},
+                               {**base, "dacapo-spatiotemporal.infer_precision": "mx6"}])
+    assert outcomes[0].metrics is None and "infer_precision = mx4" in outcomes[0].reason
+    assert outcomes[1].metrics is not None and all(v == v for v in outcomes[1].metrics.values())  # no NaN
