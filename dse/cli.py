@@ -22,6 +22,7 @@ def _register() -> None:
     from .cli_accel import accel
     from .cli_bench import bench
     from .cli_proxies import proxies
+    from .cli_report import report
     from .cli_reproduce import reproduce
     from .cli_simulate import simulate
     from .cli_study import study
@@ -32,6 +33,7 @@ def _register() -> None:
     cli.add_command(simulate)
     cli.add_command(reproduce)
     cli.add_command(study)
+    cli.add_command(report)
 
 
 _register()

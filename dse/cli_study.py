@@ -12,6 +12,7 @@ from . import study as st
 from .export import trials_table, write_table
 from .output import render
 from .spec import load_spec
+from .storage import storage_exists
 
 STORAGE = click.option("--storage", help="Optuna storage URL or journal path. [.dse/studies.journal]")
 
@@ -57,9 +58,12 @@ def _run_workers(name: str, storage: str | None, n_jobs: int) -> None:
 @STORAGE
 @click.option("--n-trials", type=click.IntRange(1), help="Completed trials to reach (overrides the file).")
 @click.option("--n-jobs", type=click.IntRange(1), default=1, show_default=True, help="Worker processes.")
-def start(file: str, storage: str | None, n_trials: int | None, n_jobs: int) -> None:
+@click.option("--fresh", is_flag=True, help="Replace a study of the same name (its trials are deleted).")
+def start(file: str, storage: str | None, n_trials: int | None, n_jobs: int, fresh: bool) -> None:
     """Create the study FILE describes (a path or a shipped study name) and run it."""
     spec = load_spec(file)
+    if fresh and storage_exists(storage) and spec.name in {row["study"] for row in st.summaries(storage)}:
+        st.delete(spec.name, storage)
     st.create(spec, storage, n_trials)
     _run_workers(spec.name, storage, n_jobs)
 

@@ -16,6 +16,12 @@ def storage_url(url: str | None) -> str:
     return url or str(DEFAULT_JOURNAL)
 
 
+def storage_exists(url: str | None) -> bool:
+    """False only for a journal file that has not been written yet."""
+    url = storage_url(url)
+    return "://" in url or pathlib.Path(url.removeprefix("journal:")).exists()
+
+
 def open_storage(url: str | None, create: bool = False) -> optuna.storages.BaseStorage:
     """A journal file (a path, or `journal:PATH`) or an RDB URL (sqlite:///, postgresql+psycopg://)."""
     url = storage_url(url)

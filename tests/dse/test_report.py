@@ -1,0 +1,112 @@
+"""`dse report`: every section, the HTML table equals pareto.csv, summary equals the storage."""
+
+from __future__ import annotations
+
+import csv
+import pathlib
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from dse import study as st
+from dse.cli import main
+from dse.spec import load_spec
+
+TINY = pathlib.Path(__file__).parents[1] / "data" / "studies" / "tiny.toml"
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.rows, self._row, self._cell, self._in_designs = set(), [], None, None, False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "table" and a.get("id") == "designs-table":
+            self._in_designs = True
+        if self._in_designs and tag == "tr":
+            self._row = []
+        if self._in_designs and tag in ("td", "th"):
+            self._cell = ""
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+    def handle_endtag(self, tag):
+        if self._in_designs and tag in ("td", "th") and self._row is not None:
+            self._row.append(self._cell)
+            self._cell = None
+        if self._in_designs and tag == "tr" and self._row is not None:
+            self.rows.append(self._row)
+            self._row = None
+        if tag == "table":
+            self._in_designs = False
+
+
+def run(capsys, *args):
+    with pytest.raises(SystemExit) as info:
+        main(list(args))
+    out = capsys.readouterr()
+    return info.value.code, out.out, out.err
+
+
+@pytest.fixture(scope="module")
+def report_dir(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("rep")
+    journal = str(tmp / "s.journal")
+    st.create(load_spec(str(TINY)), journal)
+    st.run("tiny", journal)
+    out = tmp / "out"
+    with pytest.raises(SystemExit) as info:
+        main(["report", "tiny", "--storage", journal, "--out", str(out)])
+    assert info.value.code == 0
+    return out, journal
+
+
+def test_every_file_and_section(report_dir):
+    out, _ = report_dir
+    for name in ("index.html", "summary.md", "pareto.csv", "trials.parquet", "pareto.png", "hypervolume.png"):
+        assert (out / name).stat().st_size > 0
+    page = _Page()
+    page.feed((out / "index.html").read_text())
+    assert {"summary", "pareto", "hypervolume", "importances", "designs", "designs-table"} <= page.ids
+    text = (out / "index.html").read_text()
+    assert "<svg" in text and "DaCapo" in text and "http://" not in text.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_html_table_equals_pareto_csv(report_dir):
+    out, _ = report_dir
+    page = _Page()
+    page.feed((out / "index.html").read_text())
+    with (out / "pareto.csv").open() as fh:
+        rows = list(csv.reader(fh))
+    assert page.rows == rows and len(rows) > 1
+
+
+def test_summary_numbers_equal_the_storage(report_dir):
+    out, journal = report_dir
+    info = st.status("tiny", journal)
+    text = (out / "summary.md").read_text()
+    counts = dict(re.findall(r"(complete|failed|pruned|running): (\d+)", text))
+    assert {k: int(v) for k, v in counts.items()} == {k: info[k] for k in ("complete", "failed", "pruned", "running")}
+    assert f"Pareto designs (feasible): {info['pareto_size']}" in text
+
+
+def test_missing_study_exits_2(capsys, tmp_path):
+    journal = tmp_path / "s.journal"
+    st.create(load_spec(str(TINY)), str(journal))
+    code, _, err = run(capsys, "report", "nope", "--storage", str(journal), "--out", str(tmp_path / "o"))
+    assert code == 2 and "no study named 'nope'" in err
+
+
+def test_empty_study_says_so(capsys, tmp_path):
+    journal = tmp_path / "s.journal"
+    st.create(load_spec(str(TINY)), str(journal))
+    code, out, _ = run(capsys, "report", "tiny", "--storage", str(journal), "--out", str(tmp_path / "o"))
+    assert code == 0 and "no completed feasible trials" in out
+    assert "No completed feasible trials" in (tmp_path / "o" / "summary.md").read_text()
+    assert "No completed feasible trials" in (tmp_path / "o" / "index.html").read_text()
