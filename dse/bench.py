@@ -102,7 +102,59 @@ def bench_cl(candidates: int = 20_000, one_at_a_time: int = 20, seed: int = 0) -
             "cl_speedup_vs_one_at_a_time": rate / (one_at_a_time / single_s)}
 
 
+def bench_studies(n_trials: int = 10_000, sweep_samples: int = 8000,
+                  quality_trials: int = 2000) -> dict[str, float]:
+    """Study overhead vs a bare ask/tell loop, sweep throughput and scaling, search quality."""
+    import tempfile
+
+    import optuna
+
+    from . import study as st
+    from .quality import sweep_hypervolume
+    from .samplers import make_sampler
+    from .space import suggest
+    from .spec import load_spec
+    from .storage import open_storage
+    from .sweep import run_sweep
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = load_spec("quick")
+        bare = optuna.create_study(storage=open_storage(f"{tmp}/bare.journal", create=True),
+                                   directions=spec.directions, sampler=make_sampler(spec, spec.seed))
+
+        def bare_loop():
+            for _ in range(n_trials):
+                trial = bare.ask()
+                suggest(trial, spec)
+                bare.tell(trial, [0.0] * len(spec.objectives))  # trivial objective, same space
+
+        def study_loop():
+            st.create(spec, f"{tmp}/study.journal", n_trials)
+            st.run(spec.name, f"{tmp}/study.journal")
+
+        bare_s, study_s = _best_time(bare_loop, 1), _best_time(study_loop, 1)
+        out.update({"study_overhead_ratio": study_s / bare_s, "study_trials_per_s": n_trials / study_s,
+                    "bare_trials_per_s": n_trials / bare_s})
+
+        sweep_one = _best_time(lambda: run_sweep(spec, f"{tmp}/s1.parquet", False, sweep_samples, 1), 1)
+        sweep_two = _best_time(lambda: run_sweep(spec, f"{tmp}/s2.parquet", False, sweep_samples, 2), 1)
+        out.update({"sweep_candidates_per_s": sweep_samples / sweep_one, "sweep_speedup_2_jobs": sweep_one / sweep_two})
+
+        small = load_spec("dacapo-open-small")
+        run_sweep(small, f"{tmp}/grid.parquet", True, 0, 2)
+        exhaustive = sweep_hypervolume(f"{tmp}/grid.parquet", small)
+        st.create(small, f"{tmp}/q.journal", quality_trials)
+        st.run(small.name, f"{tmp}/q.journal")
+        _, reached = st.front(st.load(small.name, f"{tmp}/q.journal"), small)
+        out.update({"hypervolume_fraction": reached / exhaustive if exhaustive > 0 else float("nan"),
+                    "hypervolume_exhaustive": exhaustive})
+    return out
+
+
 SECTIONS: dict[str, Callable[[], dict[str, float]]] = {
     "accel": bench_accel,
     "cl": bench_cl,
+    "studies": bench_studies,
 }

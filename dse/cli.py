@@ -26,6 +26,7 @@ def _register() -> None:
     from .cli_reproduce import reproduce
     from .cli_simulate import simulate
     from .cli_study import study
+    from .cli_sweep import sweep
 
     cli.add_command(accel)
     cli.add_command(bench)
@@ -34,6 +35,7 @@ def _register() -> None:
     cli.add_command(reproduce)
     cli.add_command(study)
     cli.add_command(report)
+    cli.add_command(sweep)
 
 
 _register()

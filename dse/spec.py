@@ -292,15 +292,22 @@ def parse_spec(text: str, source: str) -> StudySpec:
         policies[pname] = {k: reader.dist(v, f"policy.{pname}.{k}") for k, v in params.items()}
         _check_policy_params(reader, pname, policies[pname])
 
-    if sampler == "grid":
-        for where, dists in [("accel", accel), *((f"policy.{p}", d) for p, d in policies.items())]:
-            for k, d in dists.items():
-                if d.kind == "float" or (d.kind == "int" and d.log):
-                    raise reader.fail(f"{where}.{k}",
-                                      "the grid sampler needs choices, a fixed value or a stepped int range")
-    return StudySpec(source, text, name.strip(), str(doc.get("description", "")), pairs, tuple(resolved), proxies_path,
+    spec = StudySpec(source, text, name.strip(), str(doc.get("description", "")), pairs, tuple(resolved), proxies_path,
                      vit_artifact, n_trials, batch, seed, tuple(objectives_doc), constraints, sampler, options,
                      reference, accel, policies)
+    problem = not_discrete(spec) if sampler == "grid" else None
+    if problem:
+        raise reader.fail(problem, "the grid sampler needs choices, a fixed value or a stepped int range")
+    return spec
+
+
+def not_discrete(spec: StudySpec) -> str | None:
+    """The key path of the first parameter a grid cannot enumerate, or None."""
+    for where, dists in [("accel", spec.accel), *((f"policy.{p}", d) for p, d in spec.policies.items())]:
+        for key, dist in dists.items():
+            if dist.kind == "float" or (dist.kind == "int" and dist.log):
+                return f"{where}.{key}"
+    return None
 
 
 def shipped_studies():
