@@ -28,6 +28,26 @@ def parse_params(values: tuple[str, ...]) -> dict[str, object]:
     return out
 
 
+def trial_system(study_name: str, number: int, storage: str | None) -> tuple:
+    """(Design, policy, params) of a study's trial, to simulate it on its own."""
+    from accel import Design
+
+    from . import study as st
+    from .space import POLICY_PARAM, design_record, policy_params
+
+    s = st.load(study_name, storage)
+    spec = st.spec_of(s)
+    trials = {t.number: t for t in s.get_trials(deepcopy=False)}
+    if number not in trials:
+        raise DseError("--trial", f"study {study_name!r} has no trial {number}")
+    values = {f"accel.{k}": d.value for k, d in spec.accel.items() if d.kind == "fixed"}
+    values.update(trials[number].params)
+    values.setdefault(POLICY_PARAM, next(iter(spec.policies)))
+    for k, d in spec.policies[values[POLICY_PARAM]].items():
+        values.setdefault(f"{values[POLICY_PARAM]}.{k}", d.value)
+    return Design.from_records([design_record(values)]), values[POLICY_PARAM], policy_params(values)
+
+
 @click.command()
 @click.option("--design", default="dacapo", show_default=True, help="Preset or TOML design file.")
 @click.option("--platform", type=click.Choice(list(PLATFORMS)), help="Run on a GPU platform instead of a design.")
@@ -38,12 +58,22 @@ def parse_params(values: tuple[str, ...]) -> dict[str, object]:
               help="Shipped scenario name or TOML file (repeatable).")
 @click.option("--vit-artifact", is_flag=True, help="ViT without attention GEMMs, as DaCapo's artifact.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), help="Write the allocation timeline PNG.")
+@click.option("--study", "study_name", help="Take design, policy and parameters from a trial of this study.")
+@click.option("--trial", type=click.IntRange(0), help="Trial number (with --study), e.g. from a report's table.")
+@click.option("--storage", help="Storage of --study. [.dse/studies.journal]")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-def simulate(design, platform, policy, params, pair, scenarios, vit_artifact, plot_path, fmt) -> None:
+def simulate(design, platform, policy, params, pair, scenarios, vit_artifact, plot_path, study_name, trial, storage,
+             fmt) -> None:
     """Per-window accuracy, labels, epochs and energy of one system; summary below."""
     student, teacher = resolve_pair(pair)
-    target = platform or design
-    result = run_system(target, policy, parse_params(params), student, teacher, tuple(scenarios),
+    target, values = platform or design, parse_params(params)
+    if (study_name is None) != (trial is None):
+        raise DseError("--study/--trial", "give both --study NAME and --trial N, or neither")
+    label = target
+    if study_name is not None:
+        target, policy, values = trial_system(study_name, trial, storage)
+        label = f"{study_name} trial {trial}"
+    result = run_system(target, policy, values, student, teacher, tuple(scenarios),
                         vit_attention=not vit_artifact, record=0)
     rows = []
     for j, name in enumerate(result.scenarios):
@@ -56,7 +86,7 @@ def simulate(design, platform, policy, params, pair, scenarios, vit_artifact, pl
                          "processed": float(tl["processed"]), "labels": float(result.window_labels[0, j, w]),
                          "epochs": float(result.window_epochs[0, j, w]),
                          "energy_j": float(result.window_energy_j[0, j, w])})
-    summary = {"system": f"{target} / {policy}", "pair": f"{student}/{teacher}",
+    summary = {"system": f"{label} / {policy}", "pair": f"{student}/{teacher}",
                "geomean_accuracy_pct": 100 * float(result.geomean_accuracy[0]),
                "mean_accuracy_pct": 100 * float(result.mean_accuracy[0]),
                "dropped_frames_pct": 100 * float(result.dropped_fraction[0]),
@@ -67,4 +97,4 @@ def simulate(design, platform, policy, params, pair, scenarios, vit_artifact, pl
     if plot_path:
         from .plots import plot_timeline
 
-        plot_timeline(result.timeline, plot_path, f"{target} / {policy} / {student}-{teacher}", STEP_S)
+        plot_timeline(result.timeline, plot_path, f"{label} / {policy} / {student}-{teacher}", STEP_S)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from accel import PLATFORMS, load_design
+from accel import PLATFORMS, Design, load_design
 
 from ..errors import DseError
 from ..policies import POLICIES
@@ -19,12 +19,15 @@ def policy_class(name: str):
     return POLICIES[name]
 
 
-def run_system(target: str, policy: str, params: Mapping[str, object] | None, student: str, teacher: str,
+def run_system(target: str | Design, policy: str, params: Mapping[str, object] | None, student: str, teacher: str,
                scenarios: tuple[str, ...], vit_attention: bool = True, book: CurveBook | None = None,
                record: int | None = None) -> SimResult:
-    """`target` is a GPU platform name (orin-low, orin-high, rtx3090) or a design (preset or TOML)."""
+    """`target` is a GPU platform name (orin-low, orin-high, rtx3090), a design preset or TOML
+    file, or a `Design` of one candidate."""
     cls = policy_class(policy)
-    if target in PLATFORMS:
+    if isinstance(target, Design):
+        costs = accel_pair_costs(target, student, teacher, vit_attention=vit_attention)
+    elif target in PLATFORMS:
         costs = gpu_pair_costs(PLATFORMS[target], student, teacher, vit_attention=vit_attention)
     else:
         costs = accel_pair_costs(load_design(target), student, teacher, vit_attention=vit_attention)

@@ -40,3 +40,22 @@ def test_gpu_platform_with_a_time_shared_policy(capsys):
 def test_mistakes_exit_2_with_one_line(capsys, args, text):
     code, out, err = run(capsys, "simulate", *args)
     assert code == 2 and text in err and err.count("\n") == 1 and out == ""
+
+
+def test_a_study_trial_resimulates_to_its_stored_metrics(capsys, tmp_path):
+    import pathlib
+
+    from dse import study as st
+    from dse.spec import load_spec
+
+    journal = str(tmp_path / "s.journal")
+    st.create(load_spec(str(pathlib.Path(__file__).parents[1] / "data" / "studies" / "tiny.toml")), journal, 10)
+    st.run("tiny", journal)
+    trial = next(t for t in st.load("tiny", journal).get_trials() if t.state.name == "COMPLETE")
+    code, out, _ = run(capsys, "simulate", "--study", "tiny", "--trial", str(trial.number), "--storage", journal,
+                       "--scenario", "S1", "--format", "json")
+    import json
+
+    doc = json.loads(out)
+    assert code == 0
+    assert doc["geomean_accuracy_pct"] == pytest.approx(trial.user_attrs["metrics"]["accuracy_pct"], rel=1e-9)
