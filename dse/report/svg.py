@@ -89,3 +89,32 @@ def line(points: list[tuple[float, float]], xlabel: str, ylabel: str) -> str:
     path = " ".join(f"{'M' if i == 0 else 'L'}{sx(x):.1f},{sy(y):.1f}" for i, (x, y) in enumerate(points))
     parts.append(f'<path d="{path}" fill="none" stroke="#1f6fb4" stroke-width="2"/></svg>')
     return "".join(parts)
+
+
+PALETTE = ("#1f6fb4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#d62728")
+
+
+def series(series_points: list[tuple[str, list[tuple[float, float, str]]]], xlabel: str, ylabel: str,
+           log_x: bool = False, lines: bool = False) -> str:
+    """Several named series (points, or lines when `lines`), one colour each, with a legend."""
+    def tx(v):
+        return math.log10(v) if log_x else v
+
+    cleaned = [(name, [(tx(x), y, tip) for x, y, tip in pts if math.isfinite(x) and math.isfinite(y)
+                       and (x > 0 or not log_x)]) for name, pts in series_points]
+    allpts = [p for _, pts in cleaned for p in pts]
+    if not allpts:
+        return "<p>No points to plot.</p>"
+    parts, sx, sy = _frame([p[0] for p in allpts], [p[1] for p in allpts], xlabel, ylabel, log_x, False)
+    for i, (name, pts) in enumerate(cleaned):
+        colour = PALETTE[i % len(PALETTE)]
+        if lines and pts:
+            path = " ".join(f"{'M' if j == 0 else 'L'}{sx(x):.1f},{sy(y):.1f}" for j, (x, y, _) in enumerate(pts))
+            parts.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        else:
+            parts += [f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="3.5" fill="{colour}">'
+                      f"<title>{html.escape(name)}: {html.escape(tip)}</title></circle>" for x, y, tip in pts]
+        parts.append(f'<rect x="{PAD_L + 10}" y="{PAD_T + 8 + 16 * i}" width="10" height="10" fill="{colour}"/>'
+                     f'<text x="{PAD_L + 25}" y="{PAD_T + 17 + 16 * i}">{html.escape(name)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -110,3 +110,22 @@ def test_empty_study_says_so(capsys, tmp_path):
     assert code == 0 and "no completed feasible trials" in out
     assert "No completed feasible trials" in (tmp_path / "o" / "summary.md").read_text()
     assert "No completed feasible trials" in (tmp_path / "o" / "index.html").read_text()
+
+
+def test_compare_overlays_studies_and_reports_the_exhaustive_fraction(capsys, tmp_path):
+    from dse.sweep import run_sweep
+
+    small = pathlib.Path(__file__).parents[1] / "data" / "studies" / "quality-small.toml"
+    spec = load_spec(str(small))
+    journal = str(tmp_path / "c.journal")
+    st.create(spec, journal, 40)
+    st.run(spec.name, journal)
+    run_sweep(spec, str(tmp_path / "grid.parquet"), True, 0)
+    code, out, _ = run(capsys, "report", "compare", spec.name, "--storage", journal, "--reference",
+                       str(tmp_path / "grid.parquet"), "--out", str(tmp_path / "cmp"))
+    assert code == 0
+    fraction = float(re.search(r"qsmall: hypervolume [\d.]+, ([\d.]+)% of the exhaustive", out).group(1))
+    assert 0 < fraction <= 100.0
+    page = _Page()
+    page.feed((tmp_path / "cmp" / "index.html").read_text())
+    assert {"summary", "pareto", "hypervolume"} <= page.ids
