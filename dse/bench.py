@@ -153,8 +153,50 @@ def bench_studies(n_trials: int = 10_000, sweep_samples: int = 8000,
     return out
 
 
+def synthetic_study(journal: str, n_trials: int, seed: int = 0) -> str:
+    """A `quick`-shaped study with n completed trials, added in bulk (no sampling or simulation):
+    parameters drawn at random, metrics from a smooth stand-in, enough to time reporting."""
+    import optuna
+
+    from . import study as st
+    from .spec import load_spec
+
+    spec = load_spec("quick")
+    st.create(spec, journal, n_trials)
+    study = st.load(spec.name, journal)
+    rng = np.random.default_rng(seed)
+    dists = {"accel.rows": optuna.distributions.IntDistribution(8, 32, step=4),
+             "accel.freq_mhz": optuna.distributions.FloatDistribution(300.0, 800.0)}
+    trials = []
+    for _ in range(n_trials):
+        rows, freq = int(rng.integers(2, 9) * 4), float(rng.uniform(300, 800))
+        acc = 70 + 15 * (1 - np.exp(-rows * freq / 8000)) + rng.normal(0, 0.5)
+        power, area = 0.05 * rows * freq / 500, 0.15 * rows
+        metrics = {"accuracy_pct": acc, "avg_power_w": power, "area_mm2": area, "dropped_fraction": 0.0,
+                   "peak_power_w": 2 * power, "energy_per_frame_j": power / 30}
+        trials.append(optuna.trial.create_trial(
+            params={"accel.rows": rows, "accel.freq_mhz": freq}, distributions=dists, values=[acc, power, area],
+            user_attrs={"metrics": metrics},
+            system_attrs={"constraints:dropped_fraction": 0.0, "constraints:area_mm2": area - 6.0}))
+    study.add_trials(trials)
+    return spec.name
+
+
+def bench_reports(n_trials: int = 20_000) -> dict[str, float]:
+    """Time to write the full report (every file) of an n-trial study."""
+    import tempfile
+
+    from .report import gather, write_report
+
+    with tempfile.TemporaryDirectory() as tmp:
+        name = synthetic_study(f"{tmp}/r.journal", n_trials)
+        seconds = _best_time(lambda: write_report(gather(name, f"{tmp}/r.journal"), f"{tmp}/out"), 1)
+    return {"report_trials": float(n_trials), "report_seconds": seconds}
+
+
 SECTIONS: dict[str, Callable[[], dict[str, float]]] = {
     "accel": bench_accel,
     "cl": bench_cl,
     "studies": bench_studies,
+    "reports": bench_reports,
 }
