@@ -25,7 +25,7 @@ def _register() -> None:
     from .cli_report import report
     from .cli_reproduce import reproduce
     from .cli_simulate import simulate
-    from .cli_study import study
+    from .cli_study import study, worker
     from .cli_sweep import sweep
 
     cli.add_command(accel)
@@ -34,6 +34,7 @@ def _register() -> None:
     cli.add_command(simulate)
     cli.add_command(reproduce)
     cli.add_command(study)
+    cli.add_command(worker)
     cli.add_command(report)
     cli.add_command(sweep)
 

@@ -127,3 +127,12 @@ def delete(name: str, storage: str | None, yes: bool) -> None:
         click.confirm(f"delete study {name!r} and all its trials?", abort=True)
     st.delete(name, storage)
     click.echo(f"deleted {name}")
+
+
+@click.command()
+@click.argument("name")
+@STORAGE
+@click.option("--n-jobs", type=click.IntRange(1), default=1, show_default=True, help="Worker processes here.")
+def worker(name: str, storage: str | None, n_jobs: int) -> None:
+    """Join study NAME (e.g. on PostgreSQL, from any host) and work until its budget is reached."""
+    _run_workers(name, storage, n_jobs)

@@ -27,6 +27,7 @@ def make_sampler(spec, seed: int) -> optuna.samplers.BaseSampler:
     try:
         return cls(seed=seed, **options)
     except (TypeError, ValueError) as err:
-        raise SpecError("sampler", f"{spec.sampler}: {err}", spec.path) from None
+        key = next((f"sampler.{k}" for k in options if k in str(err)), "sampler")
+        raise SpecError(key, f"{spec.sampler}: {str(err).splitlines()[0]}", spec.path) from None
     except ImportError as err:  # the GP sampler needs PyTorch
         raise SpecError("sampler.name", f"{spec.sampler} needs an optional package: {err}", spec.path) from None

@@ -298,6 +298,9 @@ def parse_spec(text: str, source: str) -> StudySpec:
     problem = not_discrete(spec) if sampler == "grid" else None
     if problem:
         raise reader.fail(problem, "the grid sampler needs choices, a fixed value or a stepped int range")
+    from .samplers import make_sampler
+
+    make_sampler(spec, seed)  # bad option values (population_size = "x") fail here, before storage is touched
     return spec
 
 

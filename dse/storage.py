@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import pathlib
+import warnings
 
 import optuna
 
 from .errors import DseError
 
 DEFAULT_JOURNAL = pathlib.Path(".dse") / "studies.journal"
+#: RDB storages (many hosts): each running trial's heartbeat is recorded every HEARTBEAT_S;
+#: a trial silent for GRACE_S belonged to a dead worker, is failed, and is requeued once more.
+HEARTBEAT_S = 2
+GRACE_S = 10
 
 
 def storage_url(url: str | None) -> str:
@@ -34,8 +39,37 @@ def open_storage(url: str | None, create: bool = False) -> optuna.storages.BaseS
             str(path), lock_obj=optuna.storages.journal.JournalFileOpenLock(str(path)))
         return optuna.storages.JournalStorage(backend)
     try:
-        return optuna.storages.RDBStorage(url)
+        with warnings.catch_warnings():  # heartbeats are "experimental" in Optuna 5; dse relies on them
+            warnings.simplefilter("ignore")
+            return optuna.storages.RDBStorage(
+                url, heartbeat_interval=HEARTBEAT_S, grace_period=GRACE_S,
+                heartbeat_stale_trial_callback=optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=3))
     except (ImportError, ModuleNotFoundError) as err:
         raise DseError("--storage", f"{url.split('://')[0]} needs a driver: {err}") from None
     except Exception as err:  # SQLAlchemy raises many types for bad URLs or unreachable servers
         raise DseError("--storage", f"cannot open {url}: {type(err).__name__}: {str(err).splitlines()[0]}") from None
+
+
+def heartbeatless_running(study: optuna.Study, older_than_s: float) -> list[int]:
+    """Numbers of RUNNING trials with no heartbeat at all, started more than `older_than_s` ago:
+    their worker died between asking and its first heartbeat. Optuna's stale check skips
+    trials without a heartbeat, so they would stay RUNNING forever. RDB storages only."""
+    import datetime
+
+    from optuna.storages._rdb import models  # private in Optuna 5 (pinned <6)
+
+    backend = getattr(study._storage, "_backend", study._storage)
+    if not isinstance(backend, optuna.storages.RDBStorage):
+        return []
+    now = datetime.datetime.now()
+    old = {t._trial_id: t.number for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,))
+           if t.datetime_start and (now - t.datetime_start).total_seconds() > older_than_s}
+    if not old:
+        return []
+    session = backend.scoped_session()
+    try:
+        beating = {row.trial_id for row in session.query(models.TrialHeartbeatModel)
+                   .filter(models.TrialHeartbeatModel.trial_id.in_(list(old)))}
+    finally:
+        session.close()
+    return [number for trial_id, number in old.items() if trial_id not in beating]

@@ -10,11 +10,13 @@ from __future__ import annotations
 import signal
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import optuna
+from optuna.storages._heartbeat import is_heartbeat_enabled  # private in Optuna 5 (pinned <6)
 from optuna.trial import TrialState
 
 from . import pareto
@@ -24,11 +26,13 @@ from .evaluate import evaluate
 from .samplers import make_sampler
 from .space import grid_points, suggest
 from .spec import OBJECTIVES, StudySpec, parse_spec
-from .storage import DEFAULT_JOURNAL, open_storage
+from .storage import DEFAULT_JOURNAL, GRACE_S, HEARTBEAT_S, heartbeatless_running, open_storage
 
 SPEC_ATTR, PATH_ATTR, TARGET_ATTR = "dse.spec_toml", "dse.spec_path", "dse.n_trials"
-#: Consecutive batches in which every candidate failed before a run gives up.
-MAX_FAILED_BATCHES = 3
+#: A run gives up when this many candidates in a row failed (at least 3 full batches): a space
+#: where nothing is valid. Counted in candidates, as batches shrink near the trial budget.
+MIN_FAILED_IN_A_ROW = 50
+FAILED_BATCHES_IN_A_ROW = 3
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 DEFAULT_STORAGE_NAME = str(DEFAULT_JOURNAL)
@@ -102,6 +106,37 @@ class _StopFlag:
             signal.signal(signal.SIGINT, self._previous)
 
 
+class _Heartbeats:
+    """Records the heartbeat of the trials in flight every HEARTBEAT_S from a thread (as
+    Study.optimize does), so a live worker's trials never look stale, however long a batch runs."""
+
+    def __init__(self, study: optuna.Study, enabled: bool):
+        self.study, self.enabled, self.ids = study, enabled, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, daemon=True) if enabled else None
+
+    def add(self, trial: optuna.Trial) -> optuna.Trial:
+        if self.enabled:
+            self.study._storage.record_heartbeat(trial._trial_id)  # at once: no window without one
+            self.ids.append(trial._trial_id)
+        return trial
+
+    def _beat(self):
+        while not self._stop.wait(HEARTBEAT_S):
+            for trial_id in list(self.ids):
+                self.study._storage.record_heartbeat(trial_id)
+
+    def __enter__(self):
+        if self._thread:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self._thread:
+            self._stop.set()
+            self._thread.join()
+
+
 @dataclass
 class RunReport:
     told: int
@@ -132,6 +167,16 @@ def _tell(study: optuna.Study, spec: StudySpec, trial: optuna.Trial, outcome) ->
     return True
 
 
+def _requeue_heartbeatless(study: optuna.Study) -> None:
+    """Fail and requeue trials whose worker died before their first heartbeat (see storage)."""
+    trials = {t.number: t for t in study.get_trials(deepcopy=False)}
+    for number in heartbeatless_running(study, older_than_s=GRACE_S):
+        study._storage.set_trial_user_attr(trials[number]._trial_id, "fail_reason",
+                                           "orphaned: its worker died before its first heartbeat")
+        study.tell(number, state=TrialState.FAIL, skip_if_finished=True)
+        study.enqueue_trial(trials[number].params, skip_if_exists=False)
+
+
 def _within_budget(study: optuna.Study, asked: list[optuna.Trial], target: int) -> list[optuna.Trial]:
     """Keep the asked trials the budget allows; other workers may have asked concurrently.
     The excess (newest first) is pruned unevaluated, so completed trials never exceed the target."""
@@ -155,25 +200,39 @@ def run(name: str, storage_url: str | None, worker: int = 0, progress: Callable[
     sampler = make_sampler(spec, seed=spec.seed + 7919 * worker)
     study = load(name, storage_url, sampler=sampler)
     book = CurveBook(spec.proxies)
-    told = failed = failed_batches = batches = 0
+    told = failed = failed_in_a_row = batches = 0
     start = time.perf_counter()
+    heartbeat = is_heartbeat_enabled(study._storage)  # RDB storages (wrapped in Optuna's cache)
     with _StopFlag() as flag:
         while not flag.stop:
+            if heartbeat:
+                with warnings.catch_warnings():  # "experimental" / "use with optimize": dse beats itself
+                    warnings.simplefilter("ignore")
+                    optuna.storages.fail_stale_trials(study)  # a dead worker's trials: failed, requeued
             counts = _counts(study)
             remaining = target - counts["complete"] - counts["running"]
-            if remaining <= 0 or (stop_after_batches is not None and batches >= stop_after_batches):
+            if stop_after_batches is not None and batches >= stop_after_batches:
                 break
-            asked = _within_budget(study, [study.ask() for _ in range(min(spec.batch_size, remaining))], target)
-            if not asked:
+            if remaining <= 0:
+                if counts["complete"] >= target or not heartbeat or counts["running"] == 0:
+                    break
+                _requeue_heartbeatless(study)
+                time.sleep(1.0)  # others are running the rest; if one died, its trials go stale
                 continue
-            outcomes = evaluate(spec, [suggest(t, spec) for t in asked], book)
-            ok = [_tell(study, spec, t, o) for t, o in zip(asked, outcomes, strict=True)]
+            with _Heartbeats(study, heartbeat) as beats, warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # "heartbeat ... used with Study.optimize"
+                asked = [beats.add(study.ask()) for _ in range(min(spec.batch_size, remaining))]
+                asked = _within_budget(study, asked, target)
+                if not asked:
+                    continue
+                outcomes = evaluate(spec, [suggest(t, spec) for t in asked], book)
+                ok = [_tell(study, spec, t, o) for t, o in zip(asked, outcomes, strict=True)]
             told += len(ok)
             failed += ok.count(False)
             batches += 1
-            failed_batches = failed_batches + 1 if not any(ok) else 0
-            if failed_batches >= MAX_FAILED_BATCHES:
-                raise DseError("study", f"every candidate of {MAX_FAILED_BATCHES} batches failed; last reason: "
+            failed_in_a_row = failed_in_a_row + len(ok) if not any(ok) else len(ok) - 1 - ok[::-1].index(True)
+            if failed_in_a_row >= max(MIN_FAILED_IN_A_ROW, FAILED_BATCHES_IN_A_ROW * spec.batch_size):
+                raise DseError("study", f"the last {failed_in_a_row} candidates all failed; last reason: "
                                         f"{outcomes[-1].reason}", spec.path)
             if progress:
                 progress({"told": len(ok), "failed": ok.count(False)})

@@ -96,7 +96,7 @@ def evaluate_chunk(spec: StudySpec, make: Callable[[], list]) -> pa.Table:
 def run_sweep(spec: StudySpec, out: str, grid: bool, samples: int, n_jobs: int = 1, backend: str = "loky",
               progress: Callable[[int], None] | None = None) -> int:
     """Evaluate every candidate and write them to `out`; returns the number written."""
-    from joblib import Parallel, delayed
+    from joblib import Parallel, delayed, parallel_config
 
     target = pathlib.Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -105,7 +105,9 @@ def run_sweep(spec: StudySpec, out: str, grid: bool, samples: int, n_jobs: int =
     written = 0
     jobs = (delayed(evaluate_chunk)(spec, make) for _, make in chunks(spec, grid, samples, spec.seed))
     try:
-        with Parallel(n_jobs=n_jobs, backend=backend, return_as="generator", pre_dispatch="2*n_jobs") as parallel:
+        # parallel_config registers joblib's Dask backend on first use (Parallel(backend=...) does not)
+        with parallel_config(backend=backend), \
+                Parallel(n_jobs=n_jobs, return_as="generator", pre_dispatch="2*n_jobs") as parallel:
             for table in parallel(jobs):
                 if writer is None:
                     schema = table.schema
