@@ -9,6 +9,7 @@ import click
 from tqdm import tqdm
 
 from . import study as st
+from .errors import DseError
 from .export import trials_table, write_table
 from .output import render
 from .spec import load_spec
@@ -127,6 +128,21 @@ def delete(name: str, storage: str | None, yes: bool) -> None:
         click.confirm(f"delete study {name!r} and all its trials?", abort=True)
     st.delete(name, storage)
     click.echo(f"deleted {name}")
+
+
+@study.command("repair")
+@STORAGE
+def repair(storage: str | None) -> None:
+    """Drop a journal's last record if a crash cut it short (it is kept in JOURNAL.torn)."""
+    import pathlib
+
+    from .storage import repair_journal, storage_url
+
+    path = pathlib.Path(storage_url(storage).removeprefix("journal:"))
+    if "://" in str(path) or not path.exists():
+        raise DseError("--storage", f"{path} is not a journal file")
+    cut = repair_journal(path)
+    click.echo(f"{path}: moved a torn {cut}-byte record to {path.name}.torn" if cut else f"{path}: intact")
 
 
 @click.command()

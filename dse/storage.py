@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pathlib
 import warnings
 
@@ -27,6 +28,30 @@ def storage_exists(url: str | None) -> bool:
     return "://" in url or pathlib.Path(url.removeprefix("journal:")).exists()
 
 
+def torn_tail(path: pathlib.Path) -> int:
+    """Bytes after the last complete journal record (a crash cut the last write short), or 0."""
+    size = path.stat().st_size
+    if size == 0:
+        return 0
+    with path.open("rb") as fh:
+        fh.seek(max(size - 1_000_000, 0))
+        tail = fh.read()
+    end = tail.rfind(b"\n") + 1
+    return len(tail) - end
+
+
+def repair_journal(path: pathlib.Path) -> int:
+    """Move a torn last record to PATH.torn and cut the journal after its last complete record."""
+    cut = torn_tail(path)
+    if cut:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            fh.seek(size - cut)
+            (path.parent / (path.name + ".torn")).write_bytes(fh.read())
+        os.truncate(path, size - cut)
+    return cut
+
+
 def open_storage(url: str | None, create: bool = False) -> optuna.storages.BaseStorage:
     """A journal file (a path, or `journal:PATH`) or an RDB URL (sqlite:///, postgresql+psycopg://)."""
     url = storage_url(url)
@@ -35,8 +60,19 @@ def open_storage(url: str | None, create: bool = False) -> optuna.storages.BaseS
         if not path.exists() and not create:
             raise DseError("--storage", f"no study storage at {path} (start a study first)")
         path.parent.mkdir(parents=True, exist_ok=True)
-        backend = optuna.storages.journal.JournalFileBackend(
-            str(path), lock_obj=optuna.storages.journal.JournalFileOpenLock(str(path)))
+        lock = optuna.storages.journal.JournalFileOpenLock(str(path))
+        torn = 0
+        if path.exists():
+            lock.acquire()  # writers append under this lock: never mistake a write in progress for damage
+            try:
+                torn = torn_tail(path)
+            finally:
+                lock.release()
+        if torn:
+            raise DseError("--storage", f"{path} ends with a record cut short by a crash ({torn} bytes); "
+                                        f"'dse study repair --storage {path}' moves it to {path.name}.torn and "
+                                        "'dse study resume' then reruns that trial")
+        backend = optuna.storages.journal.JournalFileBackend(str(path), lock_obj=lock)
         return optuna.storages.JournalStorage(backend)
     try:
         with warnings.catch_warnings():  # heartbeats are "experimental" in Optuna 5; dse relies on them

@@ -117,3 +117,19 @@ def test_a_format_the_design_lacks_fails_the_trial_with_the_reason():
                                {**base, "dacapo-spatiotemporal.infer_precision": "mx6"}])
     assert outcomes[0].metrics is None and "infer_precision = mx4" in outcomes[0].reason
     assert outcomes[1].metrics is not None and all(v == v for v in outcomes[1].metrics.values())  # no NaN
+
+
+def test_a_torn_journal_is_reported_and_repaired(capsys, tmp_path):
+    journal = tmp_path / "s.journal"
+    st.create(load_spec(str(TINY)), str(journal), 10)
+    st.run("tiny", str(journal))
+    data = journal.read_bytes()
+    journal.write_bytes(data[:-30])  # a crash cut the last record short
+    code, _, err = run(capsys, "study", "status", "tiny", "--storage", str(journal))
+    assert code == 2 and "cut short by a crash" in err and err.count("\n") == 1
+    code, out, _ = run(capsys, "study", "repair", "--storage", str(journal))
+    assert code == 0 and (tmp_path / "s.journal.torn").exists() and "moved a torn" in out
+    code, _, _ = run(capsys, "study", "resume", "tiny", "--storage", str(journal))
+    assert code == 0
+    trials = st.load("tiny", str(journal)).get_trials()
+    assert sum(t.state.name == "COMPLETE" for t in trials) == 10
