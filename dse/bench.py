@@ -194,9 +194,77 @@ def bench_reports(n_trials: int = 20_000) -> dict[str, float]:
     return {"report_trials": float(n_trials), "report_seconds": seconds}
 
 
+def _timed_workers(spec_path: str, storage: str, n_trials: int, workers: int) -> float:
+    """Trials/s of `workers` `dse worker` processes sharing one study of n_trials."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from . import study as st
+    from .spec import load_spec
+
+    spec = load_spec(spec_path)
+    st.create(spec, storage, n_trials)
+    env = {**os.environ, "PYTHONPATH": str(__import__("pathlib").Path(__file__).resolve().parents[1])}
+    start = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-m", "dse", "worker", spec.name, "--storage", storage], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(workers)]
+    for p in procs:
+        p.wait()
+    seconds = time.perf_counter() - start
+    st.delete(spec.name, storage)
+    return n_trials / seconds
+
+
+def bench_workers(n_trials: int = 1000) -> dict[str, float]:
+    """Trials/s for 1, 2 and 4 worker processes on the journal file and on PostgreSQL, and the
+    SQL statements one trial costs on PostgreSQL."""
+    import pathlib
+    import subprocess
+    import tempfile
+
+    import sqlalchemy
+
+    from . import study as st
+    from .spec import load_spec
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for j in (1, 2, 4):
+            out[f"journal_trials_per_s_{j}_workers"] = _timed_workers("quick", f"{tmp}/w{j}.journal", n_trials, j)
+        data = tempfile.mkdtemp(prefix="cl-dse-pg-bench-", dir="/tmp")
+        up = subprocess.run([str(root / "scripts" / "postgres-up"), data, "55433"], capture_output=True, text=True)
+        if up.returncode != 0:
+            out["postgres_unavailable"] = 1.0
+            return out
+        url = up.stdout.strip()
+        try:
+            for j in (1, 2, 4):
+                out[f"postgres_trials_per_s_{j}_workers"] = _timed_workers("quick", url, n_trials, j)
+            spec = load_spec("quick")
+            st.create(spec, url, 200)
+            statements = [0]
+
+            def count(*_):
+                statements[0] += 1
+
+            sqlalchemy.event.listen(sqlalchemy.engine.Engine, "before_cursor_execute", count)  # every engine
+            try:
+                st.run(spec.name, url)
+            finally:
+                sqlalchemy.event.remove(sqlalchemy.engine.Engine, "before_cursor_execute", count)
+            out["postgres_statements_per_trial"] = statements[0] / 200
+        finally:
+            subprocess.run([str(root / "scripts" / "postgres-up"), "--stop", data])
+    return out
+
+
 SECTIONS: dict[str, Callable[[], dict[str, float]]] = {
     "accel": bench_accel,
     "cl": bench_cl,
     "studies": bench_studies,
     "reports": bench_reports,
+    "workers": bench_workers,
 }
