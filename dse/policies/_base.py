@@ -33,6 +33,16 @@ class Param:
     doc: str = ""
 
 
+#: The MX formats a policy may run its kernels in (DaCapo's DPE modes).
+MX_FORMATS: tuple[str, ...] = ("mx4", "mx6", "mx9")
+
+
+def precision_params(note: str = "") -> dict[str, Param]:
+    """The inference/labeling and retraining format parameters most policies declare."""
+    return {"infer_precision": Param("mx6", choices=MX_FORMATS, doc=f"inference and labeling format{note}"),
+            "train_precision": Param("mx9", choices=MX_FORMATS, doc=f"retraining format{note}")}
+
+
 @dataclass(frozen=True)
 class WindowContext:
     window: int
@@ -92,6 +102,15 @@ class AllocationPolicy(ABC):
                 raise DseError(f"policy.{key}", f"must be an integer, got {raw!r}")
             out[key] = arr
         return out
+
+    def formats(self, param: str) -> np.ndarray:
+        """Per candidate, the `accel.FORMAT_NAMES` index of an MX precision parameter."""
+        return np.array([FORMAT_NAMES.index(MX_FORMATS[i]) for i in self.p[param]])
+
+    def fewest_infer_rows(self) -> np.ndarray:
+        """DaCapo's spatial step for each candidate, in its own `infer_precision`."""
+        return np.choose(self.p["infer_precision"],
+                         [fewest_inference_units(self.costs, fmt_index(f), self.fps) for f in MX_FORMATS])
 
     def setup(self) -> None:  # noqa: B027 - optional hook, nothing by default
         """Offline decisions (e.g. a spatial split). Nothing by default."""

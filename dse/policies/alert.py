@@ -14,9 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..cl.engine import Plan
-from ._base import AllocationPolicy, Param, WindowContext, fewest_inference_units, fmt_index, pick
-
-FORMATS = ("mx4", "mx6", "mx9")
+from ._base import MX_FORMATS, AllocationPolicy, Param, WindowContext, fewest_inference_units, fmt_index, pick
 
 
 class Alert(AllocationPolicy):
@@ -36,7 +34,7 @@ class Alert(AllocationPolicy):
         c = self.costs
         f_train = fmt_index("mx9")
         self.options = []
-        for name in FORMATS:
+        for name in MX_FORMATS:
             f = fmt_index(name)
             rows = fewest_inference_units(c, f, self.fps)
             b = c.units - rows

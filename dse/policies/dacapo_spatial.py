@@ -12,9 +12,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..cl.engine import Plan
-from ._base import AllocationPolicy, Param, WindowContext, fewest_inference_units, fmt_index, phase_rates, pick
-
-FORMATS = ("mx4", "mx6", "mx9")
+from ._base import (
+    AllocationPolicy,
+    Param,
+    WindowContext,
+    phase_rates,
+    pick,
+    precision_params,
+)
 
 
 class DacapoSpatial(AllocationPolicy):
@@ -25,16 +30,14 @@ class DacapoSpatial(AllocationPolicy):
     params = {
         "epochs": Param(2, 0, 100, integer=True, doc="retraining epochs per window"),
         "label_fraction": Param(0.0, 0.0, 1.0, doc="fraction of a window's frames labeled; 0 = fill the window"),
-        "infer_precision": Param("mx6", choices=FORMATS, doc="inference and labeling format"),
-        "train_precision": Param("mx9", choices=FORMATS, doc="retraining format"),
+        **precision_params(),
     }
 
     def setup(self) -> None:
         c = self.costs
-        self.f_inf = np.array([fmt_index(FORMATS[i]) for i in self.p["infer_precision"]])
-        self.f_train = np.array([fmt_index(FORMATS[i]) for i in self.p["train_precision"]])
-        self.infer_rows = np.choose(self.p["infer_precision"],
-                                    [fewest_inference_units(c, fmt_index(f), self.fps) for f in FORMATS])
+        self.f_inf = self.formats("infer_precision")
+        self.f_train = self.formats("train_precision")
+        self.infer_rows = self.fewest_infer_rows()
         self.b_rows = c.units - self.infer_rows
         self.t_inf = pick(c.infer_s, self.f_inf, self.infer_rows)
         self.t_label = pick(c.label_s, self.f_inf, self.b_rows)

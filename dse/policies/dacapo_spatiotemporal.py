@@ -13,9 +13,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..cl.engine import STEP_S, Plan
-from ._base import AllocationPolicy, Param, WindowContext, fewest_inference_units, fmt_index, phase_rates, pick
-
-FORMATS = ("mx4", "mx6", "mx9")
+from ._base import (
+    AllocationPolicy,
+    Param,
+    WindowContext,
+    phase_rates,
+    pick,
+    precision_params,
+)
 
 
 class DacapoSpatiotemporal(AllocationPolicy):
@@ -30,16 +35,14 @@ class DacapoSpatiotemporal(AllocationPolicy):
         "c_b": Param(1080, 16, 100000, integer=True, doc="sample buffer capacity (C_b)"),
         "n_ldd": Param(432, 0, 100000, integer=True, doc="samples labeled after a detected drift (N_ldd)"),
         "drift_threshold": Param(0.05, 0.0, 1.0, doc="accuracy drop that signals drift (fraction)"),
-        "infer_precision": Param("mx6", choices=FORMATS, doc="inference and labeling format"),
-        "train_precision": Param("mx9", choices=FORMATS, doc="retraining format"),
+        **precision_params(),
     }
 
     def setup(self) -> None:
         c = self.costs
-        self.f_inf = np.array([fmt_index(FORMATS[i]) for i in self.p["infer_precision"]])
-        self.f_train = np.array([fmt_index(FORMATS[i]) for i in self.p["train_precision"]])
-        rows = np.choose(self.p["infer_precision"],
-                         [fewest_inference_units(c, fmt_index(f), self.fps) for f in FORMATS])
+        self.f_inf = self.formats("infer_precision")
+        self.f_train = self.formats("train_precision")
+        rows = self.fewest_infer_rows()
         self.infer_rows, self.b_rows = rows, c.units - rows
         self.t_inf = pick(c.infer_s, self.f_inf, rows)
         self.t_label = pick(c.label_s, self.f_inf, self.b_rows)

@@ -13,10 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..cl.engine import STEP_S, Plan
-from ._base import AllocationPolicy, Param, WindowContext, fewest_inference_units, fmt_index, pick
+from ._base import AllocationPolicy, Param, WindowContext, pick, precision_params
 from ._timeshare import inference_share
-
-FORMATS = ("mx4", "mx6", "mx9")
 
 
 class EdgeOL(AllocationPolicy):
@@ -28,21 +26,19 @@ class EdgeOL(AllocationPolicy):
         "batch_samples": Param(324, 16, 100000, integer=True, doc="new labels that trigger a fine-tuning round"),
         "epochs": Param(2, 1, 100, integer=True, doc="epochs per fine-tuning round"),
         "label_fraction": Param(0.1, 0.0, 1.0, doc="fraction of frames labeled"),
-        "infer_precision": Param("mx6", choices=FORMATS, doc="inference and labeling format"),
-        "train_precision": Param("mx9", choices=FORMATS, doc="retraining format"),
+        **precision_params(),
     }
 
     def setup(self) -> None:
         c = self.costs
-        self.f_inf = np.array([fmt_index(FORMATS[i]) for i in self.p["infer_precision"]])
-        self.f_train = np.array([fmt_index(FORMATS[i]) for i in self.p["train_precision"]])
+        self.f_inf = self.formats("infer_precision")
+        self.f_train = self.formats("train_precision")
         if c.time_shared:
             rows = b = c.units
             share, self.processed = inference_share(pick(c.infer_s, self.f_inf, rows), self.fps)
             self.speed = 1.0 - share
         else:
-            rows = np.choose(self.p["infer_precision"],
-                             [fewest_inference_units(c, fmt_index(f), self.fps) for f in FORMATS])
+            rows = self.fewest_infer_rows()
             b = c.units - rows
             self.processed = np.minimum(1.0, 1.0 / (self.fps * pick(c.infer_s, self.f_inf, rows)))
             self.speed = np.where(b > 0, 1.0, 0.0)

@@ -16,10 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..cl.engine import Plan
-from ._base import AllocationPolicy, Param, WindowContext, fmt_index, phase_rates
+from ._base import AllocationPolicy, Param, WindowContext, phase_rates, precision_params
 from ._timeshare import device_times, inference_share, predicted_accuracy
 
-FORMATS = ("mx4", "mx6", "mx9")
 EPOCH_CHOICES = np.array([0, 1, 2, 3, 5, 8, 10, 15, 20, 30], dtype=np.float64)
 
 
@@ -32,13 +31,12 @@ class Ekya(AllocationPolicy):
         "profile_fraction": Param(0.1, 0.0, 1.0, doc="fraction of the samples micro-profiling trains on"),
         "profile_epochs": Param(5, 0, 30, integer=True, doc="epochs each profiled configuration runs"),
         "profile_configs": Param(3, 1, 20, integer=True, doc="configuration families profiled per window"),
-        "infer_precision": Param("mx6", choices=FORMATS, doc="inference and labeling format (arrays only)"),
-        "train_precision": Param("mx9", choices=FORMATS, doc="retraining format (arrays only)"),
+        **precision_params(" (arrays only)"),
     }
 
     def setup(self) -> None:
-        self.f_inf = np.array([fmt_index(FORMATS[i]) for i in self.p["infer_precision"]])
-        self.f_train = np.array([fmt_index(FORMATS[i]) for i in self.p["train_precision"]])
+        self.f_inf = self.formats("infer_precision")
+        self.f_train = self.formats("train_precision")
         self.t = device_times(self.costs, self.f_inf, self.f_train)
         self.share, self.processed = inference_share(self.t["t_inf"], self.fps)
 

@@ -16,10 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..cl.engine import STEP_S, Plan
-from ._base import AllocationPolicy, Param, WindowContext, fmt_index, phase_rates
+from ._base import AllocationPolicy, Param, WindowContext, phase_rates, precision_params
 from ._timeshare import device_times, inference_share, predicted_accuracy
 
-FORMATS = ("mx4", "mx6", "mx9")
 EPOCHS = np.arange(0, 31, dtype=np.float64)
 
 
@@ -35,13 +34,12 @@ class Eomu(AllocationPolicy):
         "trigger_drop": Param(0.03, 0.0, 1.0, doc="drop of the decayed mean that triggers retraining"),
         "anneal_steps": Param(40, 1, 1000, integer=True, doc="simulated-annealing iterations"),
         "seed": Param(0, 0, 2**31 - 1, integer=True, doc="annealing random seed"),
-        "infer_precision": Param("mx6", choices=FORMATS, doc="inference and labeling format (arrays only)"),
-        "train_precision": Param("mx9", choices=FORMATS, doc="retraining format (arrays only)"),
+        **precision_params(" (arrays only)"),
     }
 
     def setup(self) -> None:
-        self.f_inf = np.array([fmt_index(FORMATS[i]) for i in self.p["infer_precision"]])
-        self.f_train = np.array([fmt_index(FORMATS[i]) for i in self.p["train_precision"]])
+        self.f_inf = self.formats("infer_precision")
+        self.f_train = self.formats("train_precision")
         self.t = device_times(self.costs, self.f_inf, self.f_train)
         share, self.processed = inference_share(self.t["t_inf"], self.fps)
         self.speed = 1.0 - share

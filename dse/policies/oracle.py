@@ -9,10 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..cl.engine import Plan
-from ._base import AllocationPolicy, WindowContext, fmt_index
+from ._base import MX_FORMATS, AllocationPolicy, WindowContext, fmt_index
 from ._timeshare import device_times, inference_share
 
-FORMATS = ("mx4", "mx6", "mx9")
 #: Rates high enough to reach the asymptote within one step (the curve saturates in epochs).
 INSTANT_RATE = 1e6
 
@@ -25,7 +24,7 @@ class Oracle(AllocationPolicy):
 
     def setup(self) -> None:
         self.options = []
-        for name in FORMATS:
+        for name in MX_FORMATS:
             f = np.full(self.n, fmt_index(name))
             t = device_times(self.costs, f, f)
             _, processed = inference_share(t["t_inf"], self.fps)

@@ -7,10 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..cl.engine import Plan
-from ._base import AllocationPolicy, Param, WindowContext, fmt_index, pick
+from ._base import AllocationPolicy, Param, WindowContext, pick, precision_params
 from ._timeshare import device_times, inference_share
-
-FORMATS = ("mx4", "mx6", "mx9")
 
 
 class Static(AllocationPolicy):
@@ -22,14 +20,13 @@ class Static(AllocationPolicy):
         "label_time_fraction": Param(0.3, 0.0, 1.0, doc="share of the other side's time spent labeling"),
         "epoch_samples": Param(324, 16, 100000, integer=True, doc="samples per retraining epoch"),
         "buffer_samples": Param(1080, 16, 100000, integer=True, doc="sample buffer capacity"),
-        "infer_precision": Param("mx6", choices=FORMATS, doc="inference and labeling format"),
-        "train_precision": Param("mx9", choices=FORMATS, doc="retraining format"),
+        **precision_params(),
     }
 
     def setup(self) -> None:
         c = self.costs
-        self.f_inf = np.array([fmt_index(FORMATS[i]) for i in self.p["infer_precision"]])
-        self.f_train = np.array([fmt_index(FORMATS[i]) for i in self.p["train_precision"]])
+        self.f_inf = self.formats("infer_precision")
+        self.f_train = self.formats("train_precision")
         if c.time_shared:
             t = device_times(c, self.f_inf, self.f_train)
             share, self.processed = inference_share(t["t_inf"], self.fps)
