@@ -96,7 +96,8 @@ def _simulate_group(spec: StudySpec, design: Design, policy: str, params: dict, 
     per_scenario: dict[str, np.ndarray] = {}
     for pair in spec.pairs:
         student, teacher = PAIRS[pair]
-        costs = accel_pair_costs(design, student, teacher, vit_attention=not spec.vit_artifact)
+        costs = accel_pair_costs(design, student, teacher, vit_attention=not spec.vit_artifact,
+                                 needs=POLICIES[policy].kernel_formats(params))
         result = simulate(costs, POLICIES[policy], params, student, teacher, spec.scenarios, book)
         acc.append(result.geomean_accuracy * 100)
         power.append(result.power_w)

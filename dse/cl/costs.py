@@ -76,8 +76,10 @@ def _kernel_table(design: Design, model: str, phase: str, batch: int, fmt: int, 
 
 
 def accel_pair_costs(design: Design, student: str, teacher: str, formats: tuple[str, ...] = ("mx4", "mx6", "mx9"),
-                     vit_attention: bool = True) -> PairCosts:
-    """Costs of the pair's kernels on every sub-array size of every design."""
+                     vit_attention: bool = True, needs: dict[str, set[str]] | None = None) -> PairCosts:
+    """Costs of the pair's kernels on every sub-array size of every design. `needs` (kernel ->
+    formats, from a policy's `kernel_formats`) limits the work to the tables it reads; the others
+    stay +inf."""
     keys = np.stack([getattr(design, f).astype(np.float64) for f in FIELD_NAMES], axis=1)
     _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
     unique = design.take(first)
@@ -90,6 +92,8 @@ def accel_pair_costs(design: Design, student: str, teacher: str, formats: tuple[
         if not np.any(unique.supports(f)):
             continue
         for prefix, who, phase, batch, half in KERNELS:
+            if needs is not None and fmt_name not in needs.get(prefix, ()):
+                continue
             s, j = _kernel_table(unique, models[who], phase, batch, f, max_rows,
                                  _frozen(student, half, vit_attention), vit_attention)
             out[f"{prefix}_s"][:, f, :] = s

@@ -69,6 +69,7 @@ class AllocationPolicy(ABC):
     params: ClassVar[dict[str, Param]] = {}
     experimental: ClassVar[bool] = False
     spatial: ClassVar[bool] = False  # needs a partitionable array (not a GPU)
+    frozen_training: ClassVar[bool] = False  # reads the frozen-layer training costs
 
     def __init__(self, costs: PairCosts, values: Mapping[str, object] | None = None, fps: float = 30.0):
         self.costs = costs
@@ -101,6 +102,22 @@ class AllocationPolicy(ABC):
             if spec.integer and np.any(arr != np.round(arr)):
                 raise DseError(f"policy.{key}", f"must be an integer, got {raw!r}")
             out[key] = arr
+        return out
+
+    @classmethod
+    def kernel_formats(cls, params: Mapping[str, object]) -> dict[str, set[str]]:
+        """The cost tables (kernel -> formats) a batch with these parameters reads, so only those
+        are computed. Default: inference, labeling and validation in `infer_precision`, training
+        in `train_precision` (all MX formats for a policy without the parameter)."""
+        def chosen(name: str) -> set[str]:
+            if name not in cls.params:
+                return set(MX_FORMATS)
+            return {str(v) for v in np.atleast_1d(np.asarray(params.get(name, cls.params[name].default), dtype=object))}
+
+        infer, train = chosen("infer_precision"), chosen("train_precision")
+        out = {"infer": infer, "label": infer, "val": infer, "train": train}
+        if cls.frozen_training:
+            out["train_frozen"] = train
         return out
 
     def formats(self, param: str) -> np.ndarray:

@@ -30,6 +30,10 @@ class Alert(AllocationPolicy):
         "c_b": Param(1080, 16, 100000, integer=True, doc="sample buffer capacity"),
     }
 
+    @classmethod
+    def kernel_formats(cls, params) -> dict[str, set[str]]:
+        return {"infer": set(MX_FORMATS), "label": {"mx6"}, "val": set(), "train": {"mx9"}}
+
     def setup(self) -> None:
         c = self.costs
         f_train = fmt_index("mx9")

@@ -22,6 +22,7 @@ class EdgeOL(AllocationPolicy):
     summary = "lazy fine-tuning once enough new labels accumulate; frozen leading layers cut backward cost"
     paper = "EdgeOL: efficient in-situ online learning on edge devices"
     experimental = True
+    frozen_training = True
     params = {
         "batch_samples": Param(324, 16, 100000, integer=True, doc="new labels that trigger a fine-tuning round"),
         "epochs": Param(2, 1, 100, integer=True, doc="epochs per fine-tuning round"),

@@ -22,6 +22,10 @@ class Oracle(AllocationPolicy):
     paper = "upper bound (no paper)"
     params = {}
 
+    @classmethod
+    def kernel_formats(cls, params) -> dict[str, set[str]]:
+        return {"infer": set(MX_FORMATS)}
+
     def setup(self) -> None:
         self.options = []
         for name in MX_FORMATS:

@@ -121,3 +121,18 @@ def test_docs_page_lists_every_policy_and_parameter():
 
     page = (pathlib.Path(__file__).parents[2] / "docs" / "policies.md").read_text()
     assert policies_markdown() in page
+
+
+@pytest.mark.parametrize("name", sorted(POLICIES))
+def test_declared_cost_tables_suffice(name, designs):
+    """Simulating with only the tables a policy declares equals simulating with all of them."""
+    cls = POLICIES[name]
+    rng = np.random.default_rng(7)
+    params = {k: rng.choice(spec.choices, len(designs)).astype(object) for k, spec in cls.params.items()
+              if spec.choices}
+    full = accel_pair_costs(designs, *PAIR)
+    lean = accel_pair_costs(designs, *PAIR, needs=cls.kernel_formats(params))
+    a = simulate(full, cls, params, *PAIR, ("S1", "ES1"))
+    b = simulate(lean, cls, params, *PAIR, ("S1", "ES1"))
+    np.testing.assert_array_equal(a.window_accuracy, b.window_accuracy)
+    np.testing.assert_array_equal(a.power_w, b.power_w)
