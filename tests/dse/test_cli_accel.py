@@ -8,14 +8,7 @@ import json
 
 import pytest
 
-from dse.cli import main
-
-
-def run(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out = capsys.readouterr()
-    return info.value.code, out.out, out.err
+from ..cli_helpers import run
 
 
 def test_info_json(capsys):

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-
-from dse.cli import main
 from workloads.proxies import DEFAULTS_DIR
+
+from ..cli_helpers import run
 
 OBS = str(DEFAULTS_DIR / "ekya_observations.parquet")
 
 
-def run(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out = capsys.readouterr()
-    return info.value.code, out.out, out.err
 
 
 def test_fit_writes_curves_and_reports_error(capsys, tmp_path):

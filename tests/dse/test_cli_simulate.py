@@ -7,14 +7,7 @@ import io
 
 import pytest
 
-from dse.cli import main
-
-
-def run(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out = capsys.readouterr()
-    return info.value.code, out.out, out.err
+from ..cli_helpers import run
 
 
 def test_per_window_table_and_plot(capsys, tmp_path):

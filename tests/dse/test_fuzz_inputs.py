@@ -13,12 +13,12 @@ import tomllib
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dse.cli import main
 from workloads.proxies import DEFAULTS_DIR
+
+from ..cli_helpers import run
 
 TINY = (pathlib.Path(__file__).parents[1] / "data" / "studies" / "tiny.toml").read_text()
 BASE = tomllib.loads(TINY)
@@ -88,11 +88,6 @@ def broken_study(draw):
     return doc
 
 
-def run(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out = capsys.readouterr()
-    return info.value.code, out.out, out.err
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -13,6 +13,8 @@ from dse import study as st
 from dse.cli import main
 from dse.spec import load_spec
 
+from ..cli_helpers import run
+
 TINY = pathlib.Path(__file__).parents[1] / "data" / "studies" / "tiny.toml"
 
 
@@ -47,11 +49,6 @@ class _Page(HTMLParser):
             self._in_designs = False
 
 
-def run(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out = capsys.readouterr()
-    return info.value.code, out.out, out.err
 
 
 @pytest.fixture(scope="module")

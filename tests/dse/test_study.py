@@ -10,20 +10,15 @@ import sys
 import time
 
 import pyarrow.parquet as pq
-import pytest
 
 from dse import study as st
-from dse.cli import main
 from dse.spec import load_spec
+
+from ..cli_helpers import run
 
 TINY = pathlib.Path(__file__).parents[1] / "data" / "studies" / "tiny.toml"
 
 
-def run(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out = capsys.readouterr()
-    return info.value.code, out.out, out.err
 
 
 def test_start_status_export_delete(capsys, tmp_path):

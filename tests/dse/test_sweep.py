@@ -5,12 +5,12 @@ from __future__ import annotations
 import pathlib
 
 import pyarrow.parquet as pq
-import pytest
 
-from dse.cli import main
 from dse.quality import sweep_hypervolume
 from dse.spec import load_spec
 from dse.sweep import run_sweep
+
+from ..cli_helpers import run
 
 TINY = pathlib.Path(__file__).parents[1] / "data" / "studies" / "tiny.toml"
 GRID = """name = "g"
@@ -24,11 +24,6 @@ n_t = {choices = [128, 324]}
 """
 
 
-def run(capsys, *args):
-    with pytest.raises(SystemExit) as info:
-        main(list(args))
-    out = capsys.readouterr()
-    return info.value.code, out.out, out.err
 
 
 def test_samples_identical_for_one_and_two_workers(tmp_path):
