@@ -78,7 +78,11 @@ def _counts(study: optuna.Study) -> dict[str, int]:
 
 
 def fail_orphans(study: optuna.Study) -> int:
-    """Trials left RUNNING by a process that was killed: fail them so they do not count."""
+    """Trials left RUNNING by a process that was killed: fail them so they do not count.
+    Journal files only: on RDB storages other hosts' workers may be running those trials, and
+    heartbeats tell the dead from the live (see run)."""
+    if is_heartbeat_enabled(study._storage):
+        return 0
     orphans = [t for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))]
     for t in orphans:
         study._storage.set_trial_user_attr(t._trial_id, "fail_reason", "orphaned: its process stopped")

@@ -100,3 +100,14 @@ def test_a_trial_without_any_heartbeat_is_recognised_as_orphaned(postgres_url):
     assert heartbeatless_running(study, 3600.0) == []  # not old enough to be declared dead
     study._storage.record_heartbeat(trial._trial_id)
     assert heartbeatless_running(study, 0.0) == []  # beating: Optuna's own stale check handles it
+
+
+def test_resume_on_postgres_leaves_other_workers_trials_alone(postgres_url):
+    spec = load_spec(str(SMALL))
+    st.delete(spec.name, postgres_url)
+    st.create(spec, postgres_url, 5)
+    study = st.load(spec.name, postgres_url)
+    trial = study.ask()  # another host's worker is running this one
+    study._storage.record_heartbeat(trial._trial_id)
+    assert st.fail_orphans(study) == 0
+    assert study.get_trials()[0].state.name == "RUNNING"
