@@ -21,8 +21,11 @@ from .sweep import run_sweep
 @click.option("--backend", type=click.Choice(["loky", "dask"]), default="loky", show_default=True)
 @click.option("--scheduler", help="Dask scheduler address (with --backend dask).")
 @click.option("-o", "--output", required=True, help="Parquet file to write.")
+@click.option("--enqueue", "enqueue_study", help="Enqueue the best candidates into this existing study.")
+@click.option("--top", type=click.IntRange(1), default=10, show_default=True, help="How many to enqueue.")
+@click.option("--storage", help="Storage of --enqueue's study. [.dse/studies.journal]")
 def sweep(file: str, grid: bool, samples: int | None, n_jobs: int, backend: str, scheduler: str | None,
-          output: str) -> None:
+          output: str, enqueue_study: str | None, top: int, storage: str | None) -> None:
     """Evaluate every candidate of FILE's space and write parameters and metrics to Parquet."""
     spec = load_spec(file)
     if grid == (samples is not None):
@@ -42,3 +45,12 @@ def sweep(file: str, grid: bool, samples: int | None, n_jobs: int, backend: str,
     if backend == "dask":
         client.close()
     click.echo(f"wrote {written} candidates to {output} in {seconds:.1f} s ({written / seconds:.0f} candidates/s)")
+    if enqueue_study:
+        from . import study as st
+        from .quality import best_candidates
+
+        target = st.load(enqueue_study, storage)
+        best = best_candidates(output, spec, top)
+        for params in best:
+            target.enqueue_trial(params, skip_if_exists=True)
+        click.echo(f"enqueued {len(best)} Pareto candidates into {enqueue_study}; 'dse study resume' evaluates them")

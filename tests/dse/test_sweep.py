@@ -50,3 +50,24 @@ def test_grid_covers_every_point(capsys, tmp_path):
 def test_grid_on_a_continuous_space_exits_2(capsys, tmp_path):
     code, _, err = run(capsys, "sweep", str(TINY), "--grid", "-o", str(tmp_path / "x.parquet"))
     assert code == 2 and "accel.freq_mhz" in err and not (tmp_path / "x.parquet").exists()
+
+
+def test_enqueue_the_best_into_a_study(capsys, tmp_path):
+    from dse import study as st
+
+    path = tmp_path / "g.toml"
+    path.write_text(GRID + 'n_trials = 5\\n'.replace("\\\\n", "\\n") if False else GRID)
+    journal = str(tmp_path / "s.journal")
+    st.create(load_spec(str(path)), journal, 1)
+    code, out, _ = run(capsys, "sweep", str(path), "--grid", "-o", str(tmp_path / "g.parquet"), "--enqueue", "g",
+                       "--top", "3", "--storage", journal)
+    assert code == 0 and "enqueued 3 Pareto candidates" in out
+    waiting = [t for t in st.load("g", journal).get_trials() if t.state.name == "WAITING"]
+    assert len(waiting) == 3
+    enqueued = sorted(str(sorted(t.system_attrs["fixed_params"].items())) for t in waiting)
+    st.load("g", journal).set_user_attr(st.TARGET_ATTR, 3)
+    st.run("g", journal)  # the enqueued candidates are evaluated first and match the sweep's values
+    done = [t for t in st.load("g", journal).get_trials() if t.state.name == "COMPLETE"]
+    assert len(done) == 3 and all("metrics" in t.user_attrs for t in done)
+    assert sorted(str(sorted({k: t.params[k] for k in t.system_attrs["fixed_params"]}.items())) for t in done) \
+        == enqueued
