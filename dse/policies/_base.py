@@ -129,6 +129,19 @@ class AllocationPolicy(ABC):
         return np.choose(self.p["infer_precision"],
                          [fewest_inference_units(self.costs, fmt_index(f), self.fps) for f in MX_FORMATS])
 
+    def spatial_setup(self) -> None:
+        """DaCapo's split, for policies that partition an array: formats, the fewest inference
+        rows meeting the frame rate, the other side's rows, and each kernel's seconds per item."""
+        c = self.costs
+        self.f_inf = self.formats("infer_precision")
+        self.f_train = self.formats("train_precision")
+        self.infer_rows = self.fewest_infer_rows()
+        self.b_rows = c.units - self.infer_rows
+        self.t_inf = pick(c.infer_s, self.f_inf, self.infer_rows)
+        self.t_label = pick(c.label_s, self.f_inf, self.b_rows)
+        self.t_train = pick(c.train_s, self.f_train, self.b_rows)
+        self.t_val = pick(c.val_s, self.f_inf, self.b_rows)
+
     def setup(self) -> None:  # noqa: B027 - optional hook, nothing by default
         """Offline decisions (e.g. a spatial split). Nothing by default."""
 

@@ -34,14 +34,7 @@ class DacapoSpatial(AllocationPolicy):
     }
 
     def setup(self) -> None:
-        c = self.costs
-        self.f_inf = self.formats("infer_precision")
-        self.f_train = self.formats("train_precision")
-        self.infer_rows = self.fewest_infer_rows()
-        self.b_rows = c.units - self.infer_rows
-        self.t_inf = pick(c.infer_s, self.f_inf, self.infer_rows)
-        self.t_label = pick(c.label_s, self.f_inf, self.b_rows)
-        self.t_train = pick(c.train_s, self.f_train, self.b_rows)
+        self.spatial_setup()
 
     def samples_per_window(self, window_s: float) -> np.ndarray:
         fill = window_s / (self.t_label + self.p["epochs"] * self.t_train)  # the artifact's allocator

@@ -39,15 +39,8 @@ class DacapoSpatiotemporal(AllocationPolicy):
     }
 
     def setup(self) -> None:
+        self.spatial_setup()
         c = self.costs
-        self.f_inf = self.formats("infer_precision")
-        self.f_train = self.formats("train_precision")
-        rows = self.fewest_infer_rows()
-        self.infer_rows, self.b_rows = rows, c.units - rows
-        self.t_inf = pick(c.infer_s, self.f_inf, rows)
-        self.t_label = pick(c.label_s, self.f_inf, self.b_rows)
-        self.t_train = pick(c.train_s, self.f_train, self.b_rows)
-        self.t_val = pick(c.val_s, self.f_inf, self.b_rows)
         self.period = self.p["n_l"] * self.t_label + self.p["n_t"] * self.t_train + self.p["n_v"] * self.t_val
         self.epoch_j = (self.p["n_t"] * pick(c.train_j, self.f_train, self.b_rows)
                         + self.p["n_v"] * pick(c.val_j, self.f_inf, self.b_rows))
