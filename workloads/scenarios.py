@@ -6,6 +6,7 @@ segment is a drift point. Shipped: DaCapo's S1-S6 and ES1/ES2 (workloads/data/sc
 
 from __future__ import annotations
 
+import functools
 import pathlib
 import tomllib
 from dataclasses import dataclass
@@ -67,15 +68,22 @@ class Scenario:
         return self.segment_at(np.arange(self.n_windows) * self.window_s)
 
 
+@functools.cache
 def builtin_scenarios() -> tuple[str, ...]:
     return tuple(sorted((p.name[:-5] for p in SCENARIO_DIR.iterdir() if p.name.endswith(".toml")),
                         key=lambda n: (n.startswith("E"), n)))
 
 
+@functools.cache
+def _builtin(name: str) -> Scenario:
+    """Shipped scenarios are package data: parsed once per process."""
+    return parse_scenario((SCENARIO_DIR / f"{name}.toml").read_text(), f"{name}.toml")
+
+
 def load_scenario(spec: str) -> Scenario:
-    """A shipped scenario by name (S1..S6, ES1, ES2) or a user TOML file."""
+    """A shipped scenario by name (S1..S6, ES1, ES2) or a user TOML file (read every time)."""
     if spec in builtin_scenarios():
-        return parse_scenario((SCENARIO_DIR / f"{spec}.toml").read_text(), f"{spec}.toml")
+        return _builtin(spec)
     p = pathlib.Path(spec)
     if not p.exists():
         raise WorkloadError("scenario", f"{spec!r} is neither a shipped scenario "
