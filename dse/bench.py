@@ -73,8 +73,11 @@ def random_dpe_designs(rng: np.random.Generator, n: int) -> Design:
         pe_kind=np.ones(n, int), dpe_width=np.full(n, 16))
 
 
-def bench_cl(candidates: int = 20_000, one_at_a_time: int = 20, seed: int = 0) -> dict[str, float]:
-    """Full candidates per second: kernel costs + dacapo-spatiotemporal over S1-S6 x 14 windows."""
+def bench_cl(candidates: int = 20_000, one_at_a_time: int = 20, reference: int = 2_000, seed: int = 0
+             ) -> dict[str, float]:
+    """Full candidates per second: kernel costs + dacapo-spatiotemporal over S1-S6 x 14 windows,
+    with the default engine; baselines: one candidate at a time, and the NumPy reference engine."""
+    from .cl import engine
     from .cl.costs import accel_pair_costs
     from .cl.curves import CurveBook
     from .cl.simulate import simulate
@@ -87,20 +90,25 @@ def bench_cl(candidates: int = 20_000, one_at_a_time: int = 20, seed: int = 0) -
     policy = POLICIES["dacapo-spatiotemporal"]
     pair = ("resnet18", "wide_resnet50_2")
     needs = policy.kernel_formats({})  # the cost tables a study computes for this policy
-    simulate(accel_pair_costs(designs.take([0]), *pair, needs=needs), policy, None, *pair, scenarios, book)  # warm
 
-    def batch():
-        return simulate(accel_pair_costs(designs, *pair, needs=needs), policy, None, *pair, scenarios, book)
+    def run(d: Design):
+        return simulate(accel_pair_costs(d, *pair, needs=needs), policy, None, *pair, scenarios, book)
 
-    def singles():
-        return [simulate(accel_pair_costs(designs.take([i]), *pair, needs=needs), policy, None, *pair, scenarios,
-                         book) for i in range(one_at_a_time)]
-
-    batch_s = _best_time(batch, repeats=1)
-    single_s = _best_time(singles, repeats=1)
+    run(designs.take([0]))  # warm: scenarios, curves, the compiled engine
+    batch_s = _best_time(lambda: run(designs), repeats=1)
+    single_s = _best_time(lambda: [run(designs.take([i])) for i in range(one_at_a_time)], repeats=1)
+    default, engine.ENGINE = engine.ENGINE, "numpy"
+    try:
+        numpy_s = _best_time(lambda: run(designs.take(np.arange(reference))), repeats=1)
+    finally:
+        engine.ENGINE = default
     rate = candidates / batch_s
+    keys = np.stack([designs.rows, designs.cols, designs.sram_kb, designs.dram_gbps, designs.freq_mhz], axis=1)
     return {"cl_candidates_per_s": rate, "cl_one_at_a_time_per_s": one_at_a_time / single_s,
-            "cl_speedup_vs_one_at_a_time": rate / (one_at_a_time / single_s)}
+            "cl_speedup_vs_one_at_a_time": rate / (one_at_a_time / single_s),
+            "cl_numpy_engine_candidates_per_s": reference / numpy_s,
+            "cl_engine_is_compiled": float(default == "numba"),
+            "cl_distinct_designs": float(len(np.unique(keys, axis=0)))}
 
 
 def bench_studies(n_trials: int = 10_000, sweep_samples: int = 8000,

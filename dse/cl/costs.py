@@ -1,10 +1,11 @@
 """Per-candidate kernel costs for one model pair, computed once per batch (not per window).
 
-`PairCosts` holds, for every candidate and every sub-array size r = 0..R_max (index = rows;
-0 and sizes a design cannot give are +inf), the time and energy of one student inference
+`PairCosts` holds, for every distinct design and every sub-array size r = 0..R_max (index =
+rows; 0 and sizes a design cannot give are +inf), the time and energy of one student inference
 frame, one teacher labeling sample, one training sample and one validation sample, in every
-number format the batch uses. GPU platforms are one "unit": the whole device, time-shared.
-Identical designs in a batch are costed once.
+number format the batch uses; `index` maps each candidate to its design's row. GPU platforms
+are one "unit": the whole device, time-shared. Identical designs in a batch are costed once and
+their tables are not copied per candidate (`pick` reads through `index`).
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ KERNEL_FIELDS = tuple(f"{prefix}_{unit}" for prefix, *_ in KERNELS for unit in (
 
 @dataclass(frozen=True)
 class PairCosts:
-    """Arrays shaped (candidates, formats, units + 1); seconds and joules per item."""
+    """Tables shaped (designs, formats, units + 1), seconds and joules per item; `index`,
+    `units` and `granularity` are per candidate."""
 
     infer_s: np.ndarray
     infer_j: np.ndarray
@@ -51,14 +53,24 @@ class PairCosts:
     units: np.ndarray  # (C,) rows of each design (1 for a GPU)
     granularity: np.ndarray  # (C,)
     time_shared: bool  # GPU platforms: one unit, kernels share it in time
+    index: np.ndarray  # (C,) each candidate's row in the tables
 
     @property
     def n_candidates(self) -> int:
         return len(self.units)
 
     def take(self, index) -> PairCosts:
-        f = {k: getattr(self, k)[index] for k in KERNEL_FIELDS + ("units", "granularity")}
-        return PairCosts(**f, time_shared=self.time_shared)
+        f = {k: getattr(self, k)[index] for k in ("units", "granularity", "index")}
+        return PairCosts(**{k: getattr(self, k) for k in KERNEL_FIELDS}, **f, time_shared=self.time_shared)
+
+    def pick(self, field: str, fmt: np.ndarray | int, units: np.ndarray) -> np.ndarray:
+        """field[c, fmt[c], units[c]] for every candidate c (units clipped to the table)."""
+        table = getattr(self, field)
+        return table[self.index, np.broadcast_to(fmt, self.index.shape), np.clip(units, 0, table.shape[2] - 1)]
+
+    def per_candidate(self, field: str, fmt: int) -> np.ndarray:
+        """(C, units + 1) table of one format, one row per candidate."""
+        return getattr(self, field)[self.index, fmt, :]
 
 
 def _frozen(student: str, half: bool, vit_attention: bool) -> int:
@@ -98,9 +110,8 @@ def accel_pair_costs(design: Design, student: str, teacher: str, formats: tuple[
                                  _frozen(student, half, vit_attention), vit_attention)
             out[f"{prefix}_s"][:, f, :] = s
             out[f"{prefix}_j"][:, f, :] = j
-    inverse = inverse.reshape(-1)
-    return PairCosts(**{k: v[inverse] for k, v in out.items()}, units=design.rows.copy(),
-                     granularity=design.partition_granularity.copy(), time_shared=False)
+    return PairCosts(**out, units=design.rows.copy(), granularity=design.partition_granularity.copy(),
+                     time_shared=False, index=inverse.reshape(-1).astype(np.int64))
 
 
 def gpu_pair_costs(platform: Platform, student: str, teacher: str, n_candidates: int = 1,
@@ -108,7 +119,7 @@ def gpu_pair_costs(platform: Platform, student: str, teacher: str, n_candidates:
     """Costs on a GPU platform (one time-shared unit); the same for every format. Measured
     kernel times where the platform has them (accel.platforms.MEASURED_S), else the roofline;
     frozen-layer training scales the full training time by its share of the MACs."""
-    shape = (n_candidates, len(FORMAT_NAMES), 2)
+    shape = (1, len(FORMAT_NAMES), 2)
     models = {"student": student, "teacher": teacher}
     out = {}
     for prefix, who, phase, batch, half in KERNELS:
@@ -124,4 +135,5 @@ def gpu_pair_costs(platform: Platform, student: str, teacher: str, n_candidates:
         s[:, :, 1] = per_item
         out[f"{prefix}_s"], out[f"{prefix}_j"] = s, s * platform.power_w
     return PairCosts(**out, units=np.ones(n_candidates, dtype=np.int64),
-                     granularity=np.ones(n_candidates, dtype=np.int64), time_shared=True)
+                     granularity=np.ones(n_candidates, dtype=np.int64), time_shared=True,
+                     index=np.zeros(n_candidates, dtype=np.int64))

@@ -71,7 +71,7 @@ def simulate(costs: PairCosts, policy_cls, params: Mapping[str, object] | None, 
                 state.segment[:] = step_segments[0]
             ctx = WindowContext(w, step_segments, state, curves, scen.fps, scen.window_s)
             plan = policy.plan(ctx)
-            out = run_window(state, plan, step_segments, curves, scen.fps)
+            out = run_window(state, plan, step_segments, curves, scen.fps, keep_steps=record is not None)
             window_acc[:, j, w] = out.accuracy
             window_labels[:, j, w] = out.labels
             window_epochs[:, j, w] = out.epochs
@@ -80,9 +80,10 @@ def simulate(costs: PairCosts, policy_cls, params: Mapping[str, object] | None, 
                 processed[:, j] += plan.processed
                 energy[:, j] += out.energy_j
             if record is not None:
+                label_rate, epoch_rate = plan.rates.take([record]).dense(steps)
                 timeline.append({"scenario": scen.name, "window": w, "segments": step_segments,
                                  "accuracy": out.step_accuracy[record], "processed": float(plan.processed[record]),
-                                 "label_rate": plan.label_rate[record], "epoch_rate": plan.epoch_rate[record]})
+                                 "label_rate": label_rate[0], "epoch_rate": epoch_rate[0]})
         evaluated = scen.n_windows - scen.warmup_windows
         scen_acc[:, j] = np.mean(window_acc[:, j, scen.warmup_windows:scen.n_windows], axis=1)
         processed[:, j] /= evaluated

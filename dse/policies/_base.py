@@ -137,10 +137,10 @@ class AllocationPolicy(ABC):
         self.f_train = self.formats("train_precision")
         self.infer_rows = self.fewest_infer_rows()
         self.b_rows = c.units - self.infer_rows
-        self.t_inf = pick(c.infer_s, self.f_inf, self.infer_rows)
-        self.t_label = pick(c.label_s, self.f_inf, self.b_rows)
-        self.t_train = pick(c.train_s, self.f_train, self.b_rows)
-        self.t_val = pick(c.val_s, self.f_inf, self.b_rows)
+        self.t_inf = c.pick("infer_s", self.f_inf, self.infer_rows)
+        self.t_label = c.pick("label_s", self.f_inf, self.b_rows)
+        self.t_train = c.pick("train_s", self.f_train, self.b_rows)
+        self.t_val = c.pick("val_s", self.f_inf, self.b_rows)
 
     def setup(self) -> None:  # noqa: B027 - optional hook, nothing by default
         """Offline decisions (e.g. a spatial split). Nothing by default."""
@@ -160,31 +160,18 @@ def fmt_index(name: str) -> int:
     return FORMAT_NAMES.index(name)
 
 
-def pick(table: np.ndarray, fmt: np.ndarray | int, units: np.ndarray) -> np.ndarray:
-    """table[c, fmt[c], units[c]] for every candidate c."""
-    c = np.arange(table.shape[0])
-    return table[c, np.broadcast_to(fmt, c.shape), np.clip(units, 0, table.shape[2] - 1)]
-
-
 def fewest_inference_units(costs: PairCosts, fmt: int, fps: float) -> np.ndarray:
     """DaCapo's spatial step: the fewest rows (a multiple of the granularity) whose inference
     meets the frame rate, keeping at least one granule for the other sub-accelerator; a design
     that cannot meet it anywhere gets all but one granule."""
-    units = np.arange(costs.infer_s.shape[2])[None, :]
+    table = costs.per_candidate("infer_s", fmt)
+    units = np.arange(table.shape[1])[None, :]
     g = costs.granularity[:, None]
     allowed = (units >= g) & (units % g == 0) & (units <= costs.units[:, None] - g)
-    meets = allowed & (costs.infer_s[:, fmt, :] <= 1.0 / fps)
+    meets = allowed & (table <= 1.0 / fps)
     first = np.where(meets.any(axis=1), np.argmax(meets, axis=1), costs.units - costs.granularity)
     return np.maximum(first, 0)
 
 
 def steps_of(seconds: np.ndarray) -> np.ndarray:
     return np.ceil(np.asarray(seconds) / STEP_S - 1e-9).astype(np.int64)
-
-
-def phase_rates(n: int, n_steps: int, start_s: np.ndarray, length_s: np.ndarray, rate: np.ndarray) -> np.ndarray:
-    """(C, S) array that is `rate` while start <= t < start + length, with partial edge steps."""
-    t0 = np.arange(n_steps)[None, :] * STEP_S
-    overlap = np.clip(np.minimum(t0 + STEP_S, (start_s + length_s)[:, None]) - np.maximum(t0, start_s[:, None]),
-                      0.0, STEP_S)
-    return rate[:, None] * overlap / STEP_S

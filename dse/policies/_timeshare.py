@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..cl.costs import PairCosts
-from ._base import WindowContext, pick
+from ._base import WindowContext
 
 
 def whole_device(costs: PairCosts) -> np.ndarray:
@@ -23,9 +23,9 @@ def device_times(costs: PairCosts, f_inf: np.ndarray, f_train: np.ndarray):
     """Per-item seconds and joules of the four kernels on the whole device."""
     u = whole_device(costs)
     return {
-        "t_inf": pick(costs.infer_s, f_inf, u), "j_inf": pick(costs.infer_j, f_inf, u),
-        "t_label": pick(costs.label_s, f_inf, u), "j_label": pick(costs.label_j, f_inf, u),
-        "t_train": pick(costs.train_s, f_train, u), "j_train": pick(costs.train_j, f_train, u),
+        "t_inf": costs.pick("infer_s", f_inf, u), "j_inf": costs.pick("infer_j", f_inf, u),
+        "t_label": costs.pick("label_s", f_inf, u), "j_label": costs.pick("label_j", f_inf, u),
+        "t_train": costs.pick("train_s", f_train, u), "j_train": costs.pick("train_j", f_train, u),
     }
 
 

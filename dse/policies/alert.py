@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cl.engine import Plan
-from ._base import MX_FORMATS, AllocationPolicy, Param, WindowContext, fewest_inference_units, fmt_index, pick
+from ..cl.engine import Plan, Schedule
+from ._base import MX_FORMATS, AllocationPolicy, Param, WindowContext, fewest_inference_units, fmt_index
 
 
 class Alert(AllocationPolicy):
@@ -42,12 +42,13 @@ class Alert(AllocationPolicy):
             f = fmt_index(name)
             rows = fewest_inference_units(c, f, self.fps)
             b = c.units - rows
-            t_inf = pick(c.infer_s, f, rows)
-            period = self.p["n_l"] * pick(c.label_s, fmt_index("mx6"), b) + self.p["n_t"] * pick(c.train_s, f_train, b)
+            t_inf = c.pick("infer_s", f, rows)
+            period = (self.p["n_l"] * c.pick("label_s", fmt_index("mx6"), b)
+                      + self.p["n_t"] * c.pick("train_s", f_train, b))
             self.options.append({
-                "f": f, "processed": np.minimum(1.0, 1.0 / (self.fps * t_inf)), "j_inf": pick(c.infer_j, f, rows),
-                "period": np.where(b > 0, period, np.inf), "j_label": pick(c.label_j, fmt_index("mx6"), b),
-                "j_epoch": self.p["n_t"] * pick(c.train_j, f_train, b)})
+                "f": f, "processed": np.minimum(1.0, 1.0 / (self.fps * t_inf)), "j_inf": c.pick("infer_j", f, rows),
+                "period": np.where(b > 0, period, np.inf), "j_label": c.pick("label_j", fmt_index("mx6"), b),
+                "j_epoch": self.p["n_t"] * c.pick("train_j", f_train, b)})
 
     def plan(self, ctx: WindowContext) -> Plan:
         n, s = self.n, ctx.n_steps
@@ -61,9 +62,8 @@ class Alert(AllocationPolicy):
         field = {k: np.choose(choice, [o[k] for o in self.options]) for k in self.options[0]}
         ok = np.isfinite(field["period"])
         period = np.where(ok, field["period"], 1.0)
-        ones = np.ones((1, s))
         return Plan(processed=field["processed"], infer_format=field["f"], infer_j_per_frame=field["j_inf"],
-                    label_rate=np.where(ok, self.p["n_l"] / period, 0.0)[:, None] * ones,
-                    epoch_rate=np.where(ok, 1.0 / period, 0.0)[:, None] * ones, buffer_capacity=self.p["c_b"],
+                    rates=Schedule.constant(np.where(ok, self.p["n_l"] / period, 0.0), np.where(ok, 1.0 / period, 0.0)),
+                    n_steps=s, buffer_capacity=self.p["c_b"],
                     label_j_per_sample=np.where(ok, field["j_label"], 0.0),
                     epoch_j=np.where(ok, field["j_epoch"], 0.0))

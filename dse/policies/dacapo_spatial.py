@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cl.engine import Plan
+from ..cl.engine import Plan, Schedule
 from ._base import (
     AllocationPolicy,
     Param,
     WindowContext,
-    phase_rates,
-    pick,
     precision_params,
 )
 
@@ -56,11 +54,12 @@ class DacapoSpatial(AllocationPolicy):
         train_s = np.minimum(epochs * epoch_s, ctx.window_s)
         label_s = np.minimum(label_need_s, ctx.window_s - train_s)
         with np.errstate(divide="ignore"):
-            epoch_rate = phase_rates(n, s, np.zeros(n), train_s, np.where(epoch_s > 0, 1.0 / epoch_s, 0.0))
-            label_rate = phase_rates(n, s, train_s, label_s, np.where(ok, 1.0 / self.t_label, 0.0))
+            zero = np.zeros(n)
+            rates = Schedule.phases(zero, zero, (zero, train_s, zero, np.where(epoch_s > 0, 1.0 / epoch_s, 0.0)),
+                                    (train_s, label_s, np.where(ok, 1.0 / self.t_label, 0.0), zero))
         return Plan(
             processed=np.minimum(1.0, 1.0 / (ctx.fps * self.t_inf)), infer_format=self.f_inf,
-            infer_j_per_frame=pick(self.costs.infer_j, self.f_inf, self.infer_rows),
-            label_rate=label_rate, epoch_rate=epoch_rate, buffer_capacity=np.maximum(samples, 1.0),
-            label_j_per_sample=np.where(ok, pick(self.costs.label_j, self.f_inf, self.b_rows), 0.0),
-            epoch_j=np.where(ok, previous * pick(self.costs.train_j, self.f_train, self.b_rows), 0.0))
+            infer_j_per_frame=self.costs.pick("infer_j", self.f_inf, self.infer_rows),
+            rates=rates, n_steps=s, buffer_capacity=np.maximum(samples, 1.0),
+            label_j_per_sample=np.where(ok, self.costs.pick("label_j", self.f_inf, self.b_rows), 0.0),
+            epoch_j=np.where(ok, previous * self.costs.pick("train_j", self.f_train, self.b_rows), 0.0))

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cl.engine import STEP_S, Plan
+from ..cl.engine import STEP_S, Plan, Schedule, disjoint
 from ._base import (
     AllocationPolicy,
     Param,
     WindowContext,
-    phase_rates,
-    pick,
     precision_params,
 )
 
@@ -42,8 +40,8 @@ class DacapoSpatiotemporal(AllocationPolicy):
         self.spatial_setup()
         c = self.costs
         self.period = self.p["n_l"] * self.t_label + self.p["n_t"] * self.t_train + self.p["n_v"] * self.t_val
-        self.epoch_j = (self.p["n_t"] * pick(c.train_j, self.f_train, self.b_rows)
-                        + self.p["n_v"] * pick(c.val_j, self.f_inf, self.b_rows))
+        self.epoch_j = (self.p["n_t"] * c.pick("train_j", self.f_train, self.b_rows)
+                        + self.p["n_v"] * c.pick("val_j", self.f_inf, self.b_rows))
 
     def reset(self) -> None:
         self.ldd_left_s = np.zeros(self.n)  # label-only time still owed to a detected drift
@@ -55,8 +53,7 @@ class DacapoSpatiotemporal(AllocationPolicy):
         ok = np.isfinite(self.period) & (self.b_rows > 0)
         period = np.where(ok, self.period, np.inf)
         # label-only intervals (N_ldd samples after a detected drift), one possibly left over
-        label_only = phase_rates(n, s, np.zeros(n), self.ldd_left_s, np.ones(n))
-        end_s = self.ldd_left_s.copy()
+        starts, ends = [np.zeros(n)], [self.ldd_left_s.copy()]
         clear = np.full(n, -1)
         detections = [self.pending_s]  # a detection that falls after the previous window ended
         for k in ctx.drift_steps():
@@ -68,22 +65,23 @@ class DacapoSpatiotemporal(AllocationPolicy):
             detections.append(np.where(fires, k * STEP_S + period, np.inf))  # when the next labeling ends
         self.pending_s = np.full(n, np.inf)
         length_s = self.p["n_ldd"] * self.t_label
+        end_s = self.ldd_left_s.copy()
         for detect_s in detections:
             inside = detect_s < window_s
             clear = np.where(inside, np.floor(np.where(inside, detect_s, 0.0) / STEP_S).astype(np.int64), clear)
-            label_only = np.maximum(label_only, phase_rates(n, s, np.where(inside, detect_s, 0.0),
-                                                            np.where(inside, length_s, 0.0), np.ones(n)))
+            starts.append(np.where(inside, detect_s, 0.0))
+            ends.append(np.where(inside, detect_s + length_s, 0.0))
             end_s = np.where(inside, np.maximum(end_s, detect_s + length_s), end_s)
             later = np.isfinite(detect_s) & ~inside
             self.pending_s = np.where(later, np.minimum(self.pending_s, detect_s - window_s), self.pending_s)
         self.ldd_left_s = np.maximum(end_s - window_s, 0.0)
-        steady_label = np.where(ok, self.p["n_l"] / period, 0.0)[:, None]
-        steady_epoch = np.where(ok, 1.0 / period, 0.0)[:, None]
-        t_label = np.where(ok, self.t_label, np.inf)[:, None]
+        start, end = disjoint(np.stack(starts, axis=1), np.stack(ends, axis=1))
+        label_only = np.where(ok, 1.0 / np.where(ok, self.t_label, 1.0), 0.0)[:, None] * np.ones_like(start)
+        rates = Schedule(np.where(ok, self.p["n_l"] / period, 0.0), np.where(ok, 1.0 / period, 0.0),
+                         start, end, label_only, np.zeros_like(start))
         return Plan(
             processed=np.minimum(1.0, 1.0 / (ctx.fps * self.t_inf)),
-            infer_format=self.f_inf, infer_j_per_frame=pick(self.costs.infer_j, self.f_inf, self.infer_rows),
-            label_rate=label_only / t_label + (1 - label_only) * steady_label,
-            epoch_rate=(1 - label_only) * steady_epoch, buffer_capacity=self.p["c_b"],
-            label_j_per_sample=np.where(ok, pick(self.costs.label_j, self.f_inf, self.b_rows), 0.0),
+            infer_format=self.f_inf, infer_j_per_frame=self.costs.pick("infer_j", self.f_inf, self.infer_rows),
+            rates=rates, n_steps=s, buffer_capacity=self.p["c_b"],
+            label_j_per_sample=np.where(ok, self.costs.pick("label_j", self.f_inf, self.b_rows), 0.0),
             epoch_j=np.where(ok, self.epoch_j, 0.0), clear_step=clear)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cl.engine import STEP_S, Plan
-from ._base import AllocationPolicy, Param, WindowContext, pick, precision_params
+from ..cl.engine import STEP_S, Plan, Schedule
+from ._base import AllocationPolicy, Param, WindowContext, precision_params
 from ._timeshare import inference_share
 
 
@@ -36,17 +36,17 @@ class EdgeOL(AllocationPolicy):
         self.f_train = self.formats("train_precision")
         if c.time_shared:
             rows = b = c.units
-            share, self.processed = inference_share(pick(c.infer_s, self.f_inf, rows), self.fps)
+            share, self.processed = inference_share(c.pick("infer_s", self.f_inf, rows), self.fps)
             self.speed = 1.0 - share
         else:
             rows = self.fewest_infer_rows()
             b = c.units - rows
-            self.processed = np.minimum(1.0, 1.0 / (self.fps * pick(c.infer_s, self.f_inf, rows)))
+            self.processed = np.minimum(1.0, 1.0 / (self.fps * c.pick("infer_s", self.f_inf, rows)))
             self.speed = np.where(b > 0, 1.0, 0.0)
-        self.j_inf = pick(c.infer_j, self.f_inf, rows)
-        self.t_label, self.j_label = pick(c.label_s, self.f_inf, b), pick(c.label_j, self.f_inf, b)
-        self.t_train = pick(c.train_frozen_s, self.f_train, b)
-        self.j_train = pick(c.train_frozen_j, self.f_train, b)
+        self.j_inf = c.pick("infer_j", self.f_inf, rows)
+        self.t_label, self.j_label = c.pick("label_s", self.f_inf, b), c.pick("label_j", self.f_inf, b)
+        self.t_train = c.pick("train_frozen_s", self.f_train, b)
+        self.j_train = c.pick("train_frozen_j", self.f_train, b)
 
     def reset(self) -> None:
         self.pending = np.zeros(self.n)  # labels not yet fine-tuned on
@@ -71,7 +71,9 @@ class EdgeOL(AllocationPolicy):
         labeled = np.sum(labeling, axis=1) * rate
         self.pending = np.mod(self.pending + labeled, self.p["batch_samples"])
         return Plan(processed=self.processed, infer_format=self.f_inf, infer_j_per_frame=self.j_inf,
-                    label_rate=labeling * np.where(ok, rate, 0.0)[:, None],
-                    epoch_rate=train * np.where(ok, 1.0 / np.where(ok, round_s / self.p["epochs"], 1.0), 0.0)[:, None],
+                    rates=Schedule.from_steps(
+                        labeling * np.where(ok, rate, 0.0)[:, None],
+                        train * np.where(ok, 1.0 / np.where(ok, round_s / self.p["epochs"], 1.0), 0.0)[:, None]),
+                    n_steps=s,
                     buffer_capacity=self.p["batch_samples"], label_j_per_sample=np.where(ok, self.j_label, 0.0),
                     epoch_j=np.where(ok, self.p["batch_samples"] * self.j_train, 0.0))

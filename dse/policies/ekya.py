@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cl.engine import Plan
-from ._base import AllocationPolicy, Param, WindowContext, phase_rates, precision_params
+from ..cl.engine import Plan, Schedule
+from ._base import AllocationPolicy, Param, WindowContext, precision_params
 from ._timeshare import device_times, inference_share, predicted_accuracy
 
 EPOCH_CHOICES = np.array([0, 1, 2, 3, 5, 8, 10, 15, 20, 30], dtype=np.float64)
@@ -56,14 +56,16 @@ class Ekya(AllocationPolicy):
         epochs = self._choose_epochs(ctx, epoch_s, start_s, free_s - start_s)
         train_s = np.where(epochs > 0, epochs * np.where(np.isfinite(epoch_s), epoch_s, 0.0), 0.0)
         with np.errstate(divide="ignore", invalid="ignore"):
-            label_rate = phase_rates(n, s, np.zeros(n), label_s,
-                                     np.where(label_s > 0, labeled / np.where(label_s > 0, label_s, 1.0), 0.0))
-            epoch_rate = phase_rates(n, s, start_s, train_s, np.where(epochs > 0, 1.0 / epoch_s, 0.0))
+            zero = np.zeros(n)
+            rates = Schedule.phases(
+                zero, zero, (zero, label_s, np.where(label_s > 0, labeled / np.where(label_s > 0, label_s, 1.0), 0.0),
+                             zero),
+                (start_s, train_s, zero, np.where(epochs > 0, 1.0 / epoch_s, 0.0)))
         profile_j = self.p["profile_configs"] * self.p["profile_epochs"] * self.p["profile_fraction"] * labeled \
             * t["j_train"]
         return Plan(
             processed=self.processed, infer_format=self.f_inf, infer_j_per_frame=t["j_inf"],
-            label_rate=label_rate, epoch_rate=epoch_rate, buffer_capacity=np.maximum(samples, 1.0),
+            rates=rates, n_steps=s, buffer_capacity=np.maximum(samples, 1.0),
             label_j_per_sample=np.where(ok, t["j_label"], 0.0),
             epoch_j=np.where(ok, labeled * t["j_train"] + np.where(epochs > 0, profile_j / np.maximum(epochs, 1), 0),
                              0.0))

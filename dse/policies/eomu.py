@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cl.engine import STEP_S, Plan
-from ._base import AllocationPolicy, Param, WindowContext, phase_rates, precision_params
+from ..cl.engine import STEP_S, Plan, Schedule, disjoint
+from ._base import AllocationPolicy, Param, WindowContext, precision_params
 from ._timeshare import device_times, inference_share, predicted_accuracy
 
 EPOCHS = np.arange(0, 31, dtype=np.float64)
@@ -77,7 +77,7 @@ class Eomu(AllocationPolicy):
         label_rate = np.where(ok, label_share * slow / t["t_label"], 0.0)
         buffer = np.maximum(label_rate * ctx.window_s, 1.0)
         epoch_s = np.where(ok, buffer * t["t_train"] / (slow * (1 - label_share)), np.inf)
-        train = phase_rates(n, s, np.zeros(n), self.train_left_s, np.ones(n))
+        starts, ends = [np.zeros(n)], [self.train_left_s.copy()]
         end_s = self.train_left_s.copy()
         for k in ctx.drift_steps() if ctx.window > 0 else [0]:
             old = ctx.state.segment if k == 0 else np.full(n, ctx.step_segments[k - 1])
@@ -89,11 +89,15 @@ class Eomu(AllocationPolicy):
             table, fits = predicted_accuracy(ctx, self.f_inf, EPOCHS, epoch_s, start, np.full(n, 2 * ctx.window_s))
             length = np.where(np.isfinite(start) & ok, self._anneal(table, fits) * epoch_s, 0.0)
             start = np.where(np.isfinite(start), start, ctx.window_s)
-            train = np.maximum(train, phase_rates(n, s, start, length, np.ones(n)))
+            starts.append(start)
+            ends.append(start + length)
             end_s = np.maximum(end_s, start + length)
         self.train_left_s = np.maximum(end_s - ctx.window_s, 0.0)
-        epoch_rate = train * np.where(ok, 1.0 / np.where(ok, epoch_s, 1.0), 0.0)[:, None]
+        start, end = disjoint(np.stack(starts, axis=1), np.stack(ends, axis=1))
+        epoch_rate = np.where(ok, 1.0 / np.where(ok, epoch_s, 1.0), 0.0)
+        rates = Schedule(label_rate, np.zeros(n), start, end, label_rate[:, None] * np.ones_like(start),
+                         epoch_rate[:, None] * np.ones_like(start))
         return Plan(processed=self.processed, infer_format=self.f_inf, infer_j_per_frame=t["j_inf"],
-                    label_rate=np.repeat(label_rate[:, None], s, axis=1), epoch_rate=epoch_rate,
+                    rates=rates, n_steps=s,
                     buffer_capacity=buffer, label_j_per_sample=np.where(ok, t["j_label"], 0.0),
                     epoch_j=np.where(ok, buffer * t["j_train"], 0.0))

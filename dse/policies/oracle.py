@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cl.engine import Plan
+from ..cl.engine import Plan, Schedule
 from ._base import MX_FORMATS, AllocationPolicy, WindowContext, fmt_index
 from ._timeshare import device_times, inference_share
 
@@ -40,9 +40,9 @@ class Oracle(AllocationPolicy):
         adapted = [p * ctx.curves.accuracy(np.full(n, np.inf), seg, f) for f, p, _ in self.options]
         best = np.argmax(np.stack(adapted), axis=0)
         f, processed, j_inf = (np.choose(best, [o[i] for o in self.options]) for i in range(3))
-        fast = np.full((n, ctx.n_steps), INSTANT_RATE)
         drift = ctx.drift_steps()
         clear = np.full(n, drift[-1] if drift else -1)
         return Plan(processed=processed, infer_format=f, infer_j_per_frame=np.where(processed > 0, j_inf, 0.0),
-                    label_rate=fast, epoch_rate=fast, buffer_capacity=np.full(n, INSTANT_RATE),
+                    rates=Schedule.constant(np.full(n, INSTANT_RATE), np.full(n, INSTANT_RATE)), n_steps=ctx.n_steps,
+                    buffer_capacity=np.full(n, INSTANT_RATE),
                     label_j_per_sample=np.zeros(n), epoch_j=np.zeros(n), clear_step=clear)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cl.engine import Plan
-from ._base import AllocationPolicy, Param, WindowContext, pick, precision_params
+from ..cl.engine import Plan, Schedule
+from ._base import AllocationPolicy, Param, WindowContext, precision_params
 from ._timeshare import device_times, inference_share
 
 
@@ -37,11 +37,11 @@ class Static(AllocationPolicy):
         g = c.granularity
         rows = np.clip(np.round(self.p["infer_row_fraction"] * c.units / g) * g, g, c.units - g).astype(np.int64)
         b = c.units - rows
-        self.processed = np.minimum(1.0, 1.0 / (self.fps * pick(c.infer_s, self.f_inf, rows)))
+        self.processed = np.minimum(1.0, 1.0 / (self.fps * c.pick("infer_s", self.f_inf, rows)))
         self.speed = np.where(b > 0, 1.0, 0.0)
-        self.t_label, self.t_train = pick(c.label_s, self.f_inf, b), pick(c.train_s, self.f_train, b)
-        self.j_inf = pick(c.infer_j, self.f_inf, rows)
-        self.j_label, self.j_train = pick(c.label_j, self.f_inf, b), pick(c.train_j, self.f_train, b)
+        self.t_label, self.t_train = c.pick("label_s", self.f_inf, b), c.pick("train_s", self.f_train, b)
+        self.j_inf = c.pick("infer_j", self.f_inf, rows)
+        self.j_label, self.j_train = c.pick("label_j", self.f_inf, b), c.pick("train_j", self.f_train, b)
 
     def plan(self, ctx: WindowContext) -> Plan:
         ok = np.isfinite(self.t_label) & np.isfinite(self.t_train) & (self.speed > 0)
@@ -49,8 +49,7 @@ class Static(AllocationPolicy):
         label_rate = np.where(ok, self.speed * frac / np.where(ok, self.t_label, 1.0), 0.0)
         epoch_rate = np.where(ok, self.speed * (1 - frac) / np.where(ok, self.t_train * self.p["epoch_samples"], 1.0),
                               0.0)
-        ones = np.ones((1, ctx.n_steps))
         return Plan(processed=self.processed, infer_format=self.f_inf, infer_j_per_frame=self.j_inf,
-                    label_rate=label_rate[:, None] * ones, epoch_rate=epoch_rate[:, None] * ones,
+                    rates=Schedule.constant(label_rate, epoch_rate), n_steps=ctx.n_steps,
                     buffer_capacity=self.p["buffer_samples"], label_j_per_sample=np.where(ok, self.j_label, 0.0),
                     epoch_j=np.where(ok, self.p["epoch_samples"] * self.j_train, 0.0))

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from dse.cl.curves import SegmentCurves
-from dse.cl.engine import Plan, State, run_window
+from dse.cl.engine import Plan, Schedule, State, run_window
 from workloads.proxies import curve
 
 # two segments: before 0.70 / 0.60, asymptote 0.90 / 0.85 (acc(0) = 1 - 1/b1 - b2)
@@ -18,7 +18,8 @@ S = 120
 def plan(n=1, processed=1.0, label_rate=0.0, epoch_rate=0.0, capacity=100.0, clear=-1):
     full = lambda v: np.broadcast_to(np.asarray(v, dtype=float), (n, S)).copy()  # noqa: E731
     return Plan(processed=np.full(n, processed), infer_format=np.zeros(n, dtype=int), infer_j_per_frame=np.ones(n),
-                label_rate=full(label_rate), epoch_rate=full(epoch_rate), buffer_capacity=np.full(n, capacity),
+                rates=Schedule.from_steps(full(label_rate), full(epoch_rate)), n_steps=S,
+                buffer_capacity=np.full(n, capacity),
                 label_j_per_sample=np.ones(n), epoch_j=np.ones(n), clear_step=np.full(n, clear))
 
 
