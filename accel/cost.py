@@ -102,7 +102,60 @@ class KernelCosts:
 
 def kernel_costs(design: Design, m, n, k, repeat, fmt: int, rows=None,
                  table: EnergyTable | None = None) -> KernelCosts:
-    """Sum of `gemm_costs` over the GEMMs of one kernel, each counted `repeat` times."""
+    """Sum of `gemm_costs` over the GEMMs of one kernel, each counted `repeat` times.
+
+    With explicit `rows`, the sum is factored: cycles and SRAM accesses depend only on a design's
+    array structure (cols, dataflow, PE kind, DPE width), so they are computed once per distinct
+    structure; clock, SRAM size and DRAM bandwidth enter per design. Only the per-GEMM
+    max(compute, DRAM) of the latency needs (designs, GEMMs, rows) arrays. Same numbers as
+    summing `gemm_costs` (tests/accel/test_cost.py), several times faster on large batches.
+    """
+    if rows is None:
+        return _summed_kernel_costs(design, m, n, k, repeat, fmt, rows, table)
+    table = energy_table(design) if table is None else table
+    m, n, k = (np.asarray(a, dtype=np.int64) for a in (m, n, k))
+    rep = np.asarray(repeat, dtype=np.float64)
+    r = np.asarray(rows, dtype=np.int64)
+    struct = np.stack([design.cols, design.dataflow, design.pe_kind, design.dpe_width], axis=1)
+    uniq, inverse = np.unique(struct, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    cols, dataflow, pe_kind, width = (uniq[:, i][:, None, None] for i in range(4))
+    is_dpe = pe_kind == _DPE
+    cpb = np.where(is_dpe, DPE_CYCLES_PER_BLOCK[fmt], 1)
+    r_safe = np.maximum(r, 1)[None, None, :]
+    gm, gn, gk = m[None, :, None], n[None, :, None], k[None, :, None]
+    cycles = compute_cycles(r_safe, cols, dataflow, gm, gn, gk, width, cpb,
+                            np.where(is_dpe, DPE_PIPELINE_STAGES, 0)).astype(np.float64)  # (S, G, R)
+    reads, writes = sram_accesses(dataflow, r_safe, cols, gm, gn, gk)
+    bits = BITS_PER_ELEMENT[fmt]
+    sram_bits = np.einsum("sgr,g->sr", (reads + writes) * float(bits), rep)
+    steps = np.einsum("sg,g->s", (gm * gn * -(-gk // width))[:, :, 0].astype(np.float64), rep)
+    cycles_sum = np.einsum("sgr,g->sr", cycles, rep)
+
+    bytes_per_elem = bits / 8
+    dram_bytes = dram_elements(m[None, :], n[None, :], k[None, :],
+                               (design.sram_kb * 1024 / bytes_per_elem)[:, None]) * bytes_per_elem  # (D, G)
+    dram_s = dram_bytes / (design.dram_gbps * 1e9)[:, None]
+    latency = np.empty((len(design), len(r)))
+    for i in range(len(uniq)):  # the only (designs, GEMMs, rows) work: per-GEMM max(compute, DRAM)
+        sel = np.flatnonzero(inverse == i)
+        compute_s = cycles[i][None, :, :] / (design.freq_mhz[sel] * 1e6)[:, None, None]
+        latency[sel] = np.einsum("dgr,g->dr", np.maximum(compute_s, dram_s[sel][:, :, None]), rep)
+    rr = r[None, :]
+    valid = (rr >= 1) & (rr <= design.rows[:, None]) & (rr % design.partition_granularity[:, None] == 0)
+    valid = valid & design.supports(fmt)[:, None]
+    energy_pj = (steps[inverse][:, None] * table.step_pj[:, fmt][:, None]
+                 + sram_bits[inverse] * table.sram_pj_per_bit[:, None]
+                 + (dram_bytes @ rep * 8 * table.dram_pj_per_bit)[:, None])
+    share = np.maximum(r, 1)[None, :] / design.rows[:, None]
+    energy = energy_pj * 1e-12 + table.leakage_w[:, None] * share * latency
+    return KernelCosts(latency_s=np.where(valid, latency, np.inf), energy_j=np.where(valid, energy, np.inf),
+                       cycles=np.where(valid, cycles_sum[inverse], np.inf))
+
+
+def _summed_kernel_costs(design: Design, m, n, k, repeat, fmt: int, rows=None,
+                         table: EnergyTable | None = None) -> KernelCosts:
+    """`kernel_costs` by summing the full per-GEMM costs (the whole array, or the reference)."""
     c = gemm_costs(design, m, n, k, fmt, rows, table)
     rep = np.asarray(repeat, dtype=np.float64)[None, :, None]
     return KernelCosts(

@@ -48,15 +48,16 @@ def _designs(records: list[dict]) -> tuple[Design | None, list[int], dict[int, s
 
 def _unsupported_formats(design: Design, policy: str, params: list[dict]) -> dict[int, str]:
     """Rows whose policy parameters name a number format their design does not support."""
-    bad = {}
+    bad: dict[int, str] = {}
     for key, spec in POLICIES[policy].params.items():
         if not spec.choices or not set(spec.choices) <= set(FORMAT_NAMES):
             continue
-        for row, p in enumerate(params):
-            fmt = p.get(key, spec.default)
-            if row not in bad and not design.supports(FORMAT_NAMES.index(fmt))[row]:
-                bad[row] = f"{policy}.{key} = {fmt} is not among the design's precision modes"
-    return bad
+        chosen = np.array([p.get(key, spec.default) for p in params], dtype=object)
+        for fmt in dict.fromkeys(chosen.tolist()):
+            rows = np.flatnonzero((chosen == fmt) & ~design.supports(FORMAT_NAMES.index(fmt)))
+            for row in rows.tolist():
+                bad.setdefault(row, f"{policy}.{key} = {fmt} is not among the design's precision modes")
+    return dict(sorted(bad.items()))
 
 
 def evaluate(spec: StudySpec, candidates: list[dict], book: CurveBook | None = None) -> list[Outcome]:
@@ -69,15 +70,17 @@ def evaluate(spec: StudySpec, candidates: list[dict], book: CurveBook | None = N
             outcomes[members[j]] = Outcome(None, reason)
         if design is None:
             continue
-        unsupported = _unsupported_formats(design, policy, [policy_params(candidates[members[j]]) for j in good])
+        all_params = [policy_params(candidates[members[j]]) for j in good]
+        unsupported = _unsupported_formats(design, policy, all_params)
         for row, reason in unsupported.items():
             outcomes[members[good[row]]] = Outcome(None, reason)
         keep = [row for row in range(len(good)) if row not in unsupported]
         if not keep:
             continue
-        design = design.take(keep)
+        if len(keep) < len(good):
+            design = design.take(keep)
         idx = [members[good[row]] for row in keep]
-        params = [policy_params(candidates[i]) for i in idx]
+        params = [all_params[row] for row in keep]
         arrays = {k: np.array([p[k] for p in params], dtype=object if isinstance(params[0][k], str) else float)
                   for k in params[0]}
         try:

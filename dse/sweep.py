@@ -51,11 +51,13 @@ def sample_chunk(spec: StudySpec, n: int, seed: int) -> list[dict]:
     cols = {f"accel.{k}": _lhs_column(d, n, rng) for k, d in spec.accel.items()}
     for p in policies:
         cols.update({f"{p}.{k}": _lhs_column(d, n, rng) for k, d in spec.policies[p].items()})
+    accel = [(k, v) for k, v in cols.items() if k.startswith("accel.")]
+    own = {p: [(k, v) for k, v in cols.items() if k.startswith(f"{p}.")] for p in policies}
     out = []
     for i in range(n):
-        c = {k: v[i] for k, v in cols.items() if k.startswith("accel.")}
+        c = {k: v[i] for k, v in accel}
         c[POLICY_PARAM] = chosen[i]
-        c.update({k: v[i] for k, v in cols.items() if k.startswith(f"{chosen[i]}.")})
+        c.update({k: v[i] for k, v in own[chosen[i]]})
         out.append(c)
     return out
 

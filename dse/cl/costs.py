@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from accel import FIELD_NAMES, FORMAT_NAMES, Design, gpu_kernel_costs, kernel_costs
+from accel.energy import EnergyTable, energy_table
 from accel.platforms import Platform, measured_seconds
 from workloads.zoo import kernel, num_weight_layers
 
@@ -78,11 +79,11 @@ def _frozen(student: str, half: bool, vit_attention: bool) -> int:
 
 
 def _kernel_table(design: Design, model: str, phase: str, batch: int, fmt: int, max_rows: int, frozen: int,
-                  vit_attention: bool):
+                  vit_attention: bool, table: EnergyTable):
     k = kernel(model, phase, batch, frozen, vit_attention)
     g = k.gemms
     rows = np.arange(1, max_rows + 1)
-    c = kernel_costs(design, g.m, g.n, g.k, g.repeat, fmt, rows)
+    c = kernel_costs(design, g.m, g.n, g.k, g.repeat, fmt, rows, table)
     pad = np.full((len(design), 1), np.inf)
     return np.hstack([pad, c.latency_s]) / batch, np.hstack([pad, c.energy_j]) / batch
 
@@ -99,6 +100,7 @@ def accel_pair_costs(design: Design, student: str, teacher: str, formats: tuple[
     shape = (len(unique), len(FORMAT_NAMES), max_rows + 1)
     out = {name: np.full(shape, np.inf) for name in KERNEL_FIELDS}
     models = {"student": student, "teacher": teacher}
+    table = energy_table(unique)
     for fmt_name in formats:
         f = FORMAT_NAMES.index(fmt_name)
         if not np.any(unique.supports(f)):
@@ -107,7 +109,7 @@ def accel_pair_costs(design: Design, student: str, teacher: str, formats: tuple[
             if needs is not None and fmt_name not in needs.get(prefix, ()):
                 continue
             s, j = _kernel_table(unique, models[who], phase, batch, f, max_rows,
-                                 _frozen(student, half, vit_attention), vit_attention)
+                                 _frozen(student, half, vit_attention), vit_attention, table)
             out[f"{prefix}_s"][:, f, :] = s
             out[f"{prefix}_j"][:, f, :] = j
     return PairCosts(**out, units=design.rows.copy(), granularity=design.partition_granularity.copy(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from accel import Design, format_index, gemm_costs, kernel_costs
+from accel import FIELD_NAMES, Design, format_index, gemm_costs, kernel_costs
 from accel.memory import dram_elements
 
 
@@ -46,3 +46,21 @@ def test_fewer_rows_is_slower():
     d = Design.preset("dacapo")
     c = kernel_costs(d, [12544, 3136], [64, 64], [147, 576], [1, 4], 1, rows=np.arange(1, 17))
     assert np.all(np.diff(c.latency_s[0]) < 0)
+
+
+@pytest.mark.parametrize("fmt", range(5))
+def test_factored_kernel_costs_equal_the_sum_of_gemm_costs(fmt):
+    from accel.cost import _summed_kernel_costs
+    from dse.bench import random_designs, random_dpe_designs
+    from workloads.zoo import kernel
+
+    rng = np.random.default_rng(fmt)
+    scalar, dpe = random_designs(rng, 60), random_dpe_designs(rng, 60)  # many array structures
+    designs = Design.from_arrays(**{f: np.concatenate([getattr(scalar, f), getattr(dpe, f)]) for f in FIELD_NAMES})
+    for model, phase, batch in (("resnet18", "training", 16), ("wide_resnet50_2", "inference", 1)):
+        g = kernel(model, phase, batch, 0, True).gemms
+        rows = np.arange(0, 40)
+        fast = kernel_costs(designs, g.m, g.n, g.k, g.repeat, fmt, rows)
+        ref = _summed_kernel_costs(designs, g.m, g.n, g.k, g.repeat, fmt, rows)
+        for name in ("latency_s", "energy_j", "cycles"):
+            np.testing.assert_allclose(getattr(fast, name), getattr(ref, name), rtol=1e-12, err_msg=name)
