@@ -106,11 +106,14 @@ def test_drift_detection_stays_quiet_without_a_real_drop(costs):
 
 
 def test_spatial_step_gives_published_splits():
-    # DaCapo: ResNet18 3/13, ViT-B/32 4/12 under the artifact's ViT assumption (reference/dacapo.md)
+    # DaCapo: ResNet18 3/13, ResNet34 4/12, ViT-B/32 4/12 under the artifact's ViT assumption
+    # (reference/dacapo.md)
     d = Design.preset("dacapo")
     r18 = POLICIES["dacapo-spatiotemporal"](accel_pair_costs(d, *PAIR))
+    r34 = POLICIES["dacapo-spatiotemporal"](accel_pair_costs(d, "resnet34", "wide_resnet101_2"))
     vit = POLICIES["dacapo-spatiotemporal"](accel_pair_costs(d, "vit_b_32", "vit_b_16", vit_attention=False))
     assert (r18.infer_rows[0], r18.b_rows[0]) == (3, 13)
+    assert (r34.infer_rows[0], r34.b_rows[0]) == (4, 12)
     assert (vit.infer_rows[0], vit.b_rows[0]) == (4, 12)
 
 
