@@ -97,11 +97,12 @@ def bench_cl(candidates: int = 20_000, one_at_a_time: int = 20, reference: int =
     run(designs.take([0]))  # warm: scenarios, curves, the compiled engine
     batch_s = _best_time(lambda: run(designs), repeats=1)
     single_s = _best_time(lambda: [run(designs.take([i])) for i in range(one_at_a_time)], repeats=1)
-    default, engine.ENGINE = engine.ENGINE, "numpy"
+    default = engine.engine_name()
+    engine.ENGINE = "numpy"
     try:
         numpy_s = _best_time(lambda: run(designs.take(np.arange(reference))), repeats=1)
     finally:
-        engine.ENGINE = default
+        engine.ENGINE = None
     rate = candidates / batch_s
     keys = np.stack([designs.rows, designs.cols, designs.sram_kb, designs.dram_gbps, designs.freq_mhz], axis=1)
     return {"cl_candidates_per_s": rate, "cl_one_at_a_time_per_s": one_at_a_time / single_s,

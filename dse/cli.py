@@ -15,7 +15,14 @@ from .errors import USER_ERRORS, error_line
 @click.group()
 @click.version_option(package_name="cl-dse")
 def cli() -> None:
-    """cl-dse: design-space exploration for continuous-learning accelerators."""
+    """cl-dse: design-space exploration for continuous-learning accelerators.
+
+    The simulator runs compiled with Numba when it is installed (the `fast` extra), else with
+    NumPy; DSE_ENGINE=numba|numpy chooses.
+    """
+    from .cl.engine import engine_name
+
+    engine_name()  # a bad DSE_ENGINE is one error line here, not a failure in every trial
 
 
 def _register() -> None:

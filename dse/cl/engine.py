@@ -250,7 +250,7 @@ def run_window(state: State, plan: Plan, step_segments: np.ndarray, curves: Segm
                keep_steps: bool = True, engine: str | None = None) -> WindowOutcome:
     """Integrate one window; `step_segments` is the segment index of every step. `keep_steps`
     asks for every step's accuracy (the compiled engine skips it otherwise)."""
-    engine = engine or ENGINE
+    engine = engine or engine_name()
     if engine == "numba":
         acc, step_acc, labels, epochs = _numba_window(state, plan, step_segments, curves, keep_steps)
     else:
@@ -262,15 +262,19 @@ def run_window(state: State, plan: Plan, step_segments: np.ndarray, curves: Segm
     return WindowOutcome(plan.processed * acc, step_acc, energy, labels, epochs)
 
 
-def _default_engine() -> str:
-    """`DSE_ENGINE` (numba or numpy) if set, else numba when it is installed."""
+def engine_name() -> str:
+    """The engine `run_window` uses: `ENGINE` if set, else `DSE_ENGINE` (numba or numpy), else
+    numba when it is installed."""
+    if ENGINE is not None:
+        return ENGINE
     chosen = os.environ.get("DSE_ENGINE", "").strip().lower()
-    if chosen in ("numba", "numpy"):
-        return chosen
-    if chosen:
+    installed = importlib.util.find_spec("numba") is not None
+    if chosen not in ("", "numba", "numpy"):
         raise DseError("DSE_ENGINE", f"must be numba or numpy, got {chosen!r}")
-    return "numba" if importlib.util.find_spec("numba") is not None else "numpy"
+    if chosen == "numba" and not installed:
+        raise DseError("DSE_ENGINE", "numba is not installed (pip install 'cl-dse[fast]')")
+    return chosen or ("numba" if installed else "numpy")
 
 
-#: The engine `run_window` uses: "numba" (compiled, the `fast` extra) or "numpy" (the reference).
-ENGINE = _default_engine()
+#: Forces an engine ("numba" or "numpy") for this process; None follows `engine_name`.
+ENGINE: str | None = None

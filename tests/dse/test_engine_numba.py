@@ -10,6 +10,8 @@ import pytest
 from dse.cl.curves import SegmentCurves
 from dse.cl.engine import Plan, Schedule, State, disjoint, run_window
 
+from ..cli_helpers import run
+
 pytest.importorskip("numba")
 
 S = 120
@@ -72,3 +74,22 @@ def test_disjoint_merges_overlaps_and_keeps_the_union():
     assert np.all(np.diff(start[0]) >= 0)
     covered = sum(max(e - s, 0) for s, e in zip(start[0], end[0], strict=True))
     assert covered == pytest.approx(9.0)  # [0, 9)
+
+
+def test_engine_choice_follows_dse_engine(monkeypatch):
+    from dse.cl import engine
+    from dse.errors import DseError
+
+    monkeypatch.setenv("DSE_ENGINE", "numpy")
+    assert engine.engine_name() == "numpy"
+    monkeypatch.delenv("DSE_ENGINE")
+    assert engine.engine_name() == "numba"  # installed here (the test extra)
+    monkeypatch.setenv("DSE_ENGINE", "fortran")
+    with pytest.raises(DseError, match="DSE_ENGINE"):
+        engine.engine_name()
+
+
+def test_a_bad_dse_engine_is_one_error_line(capsys, monkeypatch):
+    monkeypatch.setenv("DSE_ENGINE", "fortran")
+    code, out, err = run(capsys, "study", "list")
+    assert code == 2 and err.strip() == "error: DSE_ENGINE: must be numba or numpy, got 'fortran'"
