@@ -11,8 +11,9 @@ changes it may hold):
 * an epoch over the buffer advances the student's progress on the current segment by the
   buffer's fresh fraction; accuracy follows the segment's proxy curve, but changes only when an
   epoch *completes*;
-* a segment change (drift) resets progress: the student starts from the new segment's
-  accuracy before adaptation; a policy may clear the buffer at any step (drift detection);
+* a segment change (drift) keeps `DRIFT_TRANSFER` (calibrated, 0.15) of the progress: the
+  student starts near the new segment's accuracy before adaptation; a policy may clear the
+  buffer at any step (drift detection);
 * frames inference cannot process in time count as wrong (DaCapo's metric).
 
 Two engines compute this: the NumPy reference here (per-step arrays over all candidates,
@@ -31,6 +32,20 @@ import numpy as np
 
 from ..errors import DseError
 from .curves import SegmentCurves
+
+#: Fraction of a student's adaptation (epochs of progress) that carries over a segment change:
+#: after a drift the deployed model starts at `DRIFT_TRANSFER * progress` on the new segment's
+#: curve instead of at its accuracy before adaptation. CALIBRATED (the one constant fitted to
+#: DaCapo's Figure 9): least squares over the 14 published ResNet18/WRN50-2 and ViT-B/32/ViT-B/16
+#: geomeans, everything else fixed, by `scripts/calibrate_transfer.py` (its output is in
+#: docs/calibration.md). ResNet34/WRN101-2 and ES1/ES2 are predictions.
+DRIFT_TRANSFER = 0.15
+
+
+def carried_over(progress: np.ndarray) -> np.ndarray:
+    """Progress a model keeps on the next segment after a drift."""
+    return DRIFT_TRANSFER * progress
+
 
 #: Simulation step, s. A retraining completion moves accuracy from the next step on.
 STEP_S = 1.0
@@ -179,8 +194,8 @@ def run_piece(state: State, plan: Plan, rates: tuple[np.ndarray, np.ndarray], st
     drift = state.segment != segment
     state.stale = np.where(drift, np.minimum(state.stale + state.fresh, plan.buffer_capacity), state.stale)
     state.fresh = np.where(drift, 0.0, state.fresh)
-    state.progress = np.where(drift, 0.0, state.progress)
-    state.applied = np.where(drift, 0.0, state.applied)
+    state.progress = np.where(drift, carried_over(state.progress), state.progress)
+    state.applied = np.where(drift, carried_over(state.applied), state.applied)
     state.segment = np.full(n, segment)
 
     labels = rates[0][:, steps] * STEP_S
@@ -235,8 +250,8 @@ def _numba_window(state: State, plan: Plan, step_segments: np.ndarray, curves: S
         setattr(state, name, np.array(getattr(state, name), dtype=np.int64 if name == "segment" else np.float64))
     acc, labels, epochs = np.empty(n), np.empty(n), np.empty(n)
     step_acc = np.empty((n, n_steps) if keep_steps else (0, 0))
-    window_kernel(np.ascontiguousarray(step_segments, dtype=np.int64), float(STEP_S), f64(r.base_label),
-                  f64(r.base_epoch), *(np.ascontiguousarray(a, dtype=np.float64) for a in
+    window_kernel(np.ascontiguousarray(step_segments, dtype=np.int64), float(STEP_S), DRIFT_TRANSFER,
+                  f64(r.base_label), f64(r.base_epoch), *(np.ascontiguousarray(a, dtype=np.float64) for a in
                                        (r.start_s, r.end_s, r.label, r.epoch)),
                   f64(plan.buffer_capacity), np.ascontiguousarray(np.broadcast_to(clear, (n,)), dtype=np.int64),
                   f64(weight), np.ascontiguousarray(np.broadcast_to(plan.infer_format, (n,)), dtype=np.int64),

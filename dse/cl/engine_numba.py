@@ -24,8 +24,8 @@ def _accuracy(e, b0, b1, b2, label_acc, delta):
 
 
 @numba.njit(cache=True, nogil=True)
-def window_kernel(step_segments, step_s, base_label, base_epoch, start, end, lab, ep, cap, clear_step, weight, fmt,
-                  b0, b1, b2, label_acc, delta, seg_state, progress, applied, epoch_phase, fresh, stale,
+def window_kernel(step_segments, step_s, transfer, base_label, base_epoch, start, end, lab, ep, cap, clear_step, weight,
+                  fmt, b0, b1, b2, label_acc, delta, seg_state, progress, applied, epoch_phase, fresh, stale,
                   acc_mean, labels_sum, epochs_sum, keep_steps, step_acc):
     """Advance every candidate's state over one window; writes the per-candidate outputs."""
     n = base_label.shape[0]
@@ -48,13 +48,13 @@ def window_kernel(step_segments, step_s, base_label, base_epoch, start, end, lab
             e = s
             while e < n_steps and step_segments[e] == g:
                 e += 1
-            if g_state != g:  # drift: the buffer's samples become stale, adaptation starts over
+            if g_state != g:  # drift: the buffer's samples become stale, adaptation partly carries over
                 st = st + fr
                 if st > cap_c:
                     st = cap_c
                 fr = 0.0
-                pr = 0.0
-                ap = 0.0
+                pr = transfer * pr
+                ap = transfer * ap
                 g_state = g
             clears = s <= clr < e
             f0, s0, ph0, p0 = fr, st, ph, pr

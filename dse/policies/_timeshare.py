@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..cl.costs import PairCosts
+from ..cl.engine import carried_over
 from ._base import WindowContext
 
 
@@ -30,7 +31,7 @@ def device_times(costs: PairCosts, f_inf: np.ndarray, f_train: np.ndarray):
 
 
 def predicted_accuracy(ctx: WindowContext, f_inf: np.ndarray, choices: np.ndarray, epoch_s: np.ndarray,
-                       start_s: np.ndarray, budget_s: np.ndarray, weight: float = 1.0):
+                       start_s: np.ndarray, budget_s: np.ndarray, weight: float | np.ndarray = 1.0):
     """Window-mean accuracy each epoch count in `choices` would give (epochs back to back from
     `start_s`, accuracy moving as each completes, each worth `weight` epochs of progress), from
     the window's first segment's curve and the deployed student's progress; and whether each
@@ -39,7 +40,7 @@ def predicted_accuracy(ctx: WindowContext, f_inf: np.ndarray, choices: np.ndarra
     n = len(epoch_s)
     epoch_s = np.where(np.isfinite(epoch_s), epoch_s, 2 * ctx.window_s)  # can never complete
     seg = np.full(n, ctx.step_segments[0])
-    p0 = np.where(ctx.state.segment == seg, ctx.state.applied, 0.0)
+    p0 = np.where(ctx.state.segment == seg, ctx.state.applied, carried_over(ctx.state.applied))
     e = np.asarray(choices, dtype=np.float64)[None, :]
     k = np.arange(int(e.max()) + 1)[None, None, :]
     acc_k = ctx.curves.accuracy(p0[:, None, None] + weight * np.minimum(k, e[..., None]),

@@ -31,6 +31,8 @@ class Ekya(AllocationPolicy):
         "profile_fraction": Param(0.1, 0.0, 1.0, doc="fraction of the samples micro-profiling trains on"),
         "profile_epochs": Param(5, 0, 30, integer=True, doc="epochs each profiled configuration runs"),
         "profile_configs": Param(3, 1, 20, integer=True, doc="configuration families profiled per window"),
+        "epoch_weight": Param(1.0, 0.0, 100.0, doc="progress one epoch brings relative to DaCapo's training "
+                                                   "recipe (SGD, lr 1e-3, batch 16): about lr/1e-3 x 16/batch"),
         **precision_params(" (arrays only)"),
     }
 
@@ -68,9 +70,11 @@ class Ekya(AllocationPolicy):
             rates=rates, n_steps=s, buffer_capacity=np.maximum(samples, 1.0),
             label_j_per_sample=np.where(ok, t["j_label"], 0.0),
             epoch_j=np.where(ok, labeled * t["j_train"] + np.where(epochs > 0, profile_j / np.maximum(epochs, 1), 0),
-                             0.0))
+                             0.0),
+            epoch_weight=self.p["epoch_weight"])
 
     def _choose_epochs(self, ctx: WindowContext, epoch_s, start_s, budget_s) -> np.ndarray:
         """Epochs maximising the predicted window accuracy (micro-profiling, extrapolated)."""
-        predicted, fits = predicted_accuracy(ctx, self.f_inf, EPOCH_CHOICES, epoch_s, start_s, budget_s)
+        predicted, fits = predicted_accuracy(ctx, self.f_inf, EPOCH_CHOICES, epoch_s, start_s, budget_s,
+                                             self.p["epoch_weight"][:, None, None])
         return EPOCH_CHOICES[np.argmax(np.where(fits, predicted, -np.inf), axis=1)]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cl.engine import STEP_S, Plan, Schedule, disjoint
+from ..cl.engine import STEP_S, Plan, Schedule, carried_over, disjoint
 from ._base import AllocationPolicy, Param, WindowContext, precision_params
 from ._timeshare import device_times, inference_share, predicted_accuracy
 
@@ -83,7 +83,7 @@ class Eomu(AllocationPolicy):
             old = ctx.state.segment if k == 0 else np.full(n, ctx.step_segments[k - 1])
             progress = ctx.state.applied if k == 0 else np.zeros(n)
             drop = ctx.curves.accuracy(progress, old, self.f_inf) - ctx.curves.accuracy(
-                np.zeros(n), np.full(n, ctx.step_segments[k]), self.f_inf)
+                carried_over(progress), np.full(n, ctx.step_segments[k]), self.f_inf)
             delay = np.zeros(n) if ctx.window == 0 else self._trigger_delay_s(drop)
             start = k * STEP_S + delay
             table, fits = predicted_accuracy(ctx, self.f_inf, EPOCHS, epoch_s, start, np.full(n, 2 * ctx.window_s))

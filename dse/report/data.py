@@ -86,15 +86,20 @@ def _importances(study: optuna.Study, spec: StudySpec, n_complete: int) -> dict[
 
 
 def references(spec: StudySpec, book: CurveBook) -> list[Reference]:
-    """DaCapo's published design under its own policy, and the GPU baselines under Ekya."""
+    """DaCapo's published design under its own policy, and the GPU baselines under Ekya (set up as
+    in `dse reproduce dacapo`: the artifact's labeling rates and training recipes)."""
+    from ..reproduce import system_run
+
     refs = []
     dacapo = evaluate(spec, [{"accel.preset": "dacapo", "policy": "dacapo-spatiotemporal"}], book)[0]
     if dacapo.metrics is not None:
         refs.append(Reference("DaCapo (published design, dacapo-spatiotemporal)", dacapo.metrics))
-    for name, label in (("orin-low", "OrinLow-Ekya"), ("orin-high", "OrinHigh-Ekya"), ("rtx3090", "RTX3090-Ekya")):
+    for name, label, system in (("orin-low", "OrinLow-Ekya", "OrinLow-Ekya"), ("orin-high", "OrinHigh-Ekya",
+                                "OrinHigh-Ekya"), ("rtx3090", "RTX3090-Ekya", "RTX3090")):
         acc, power = [], []
         for pair in spec.pairs:
-            r = run_system(name, "ekya", None, *PAIRS[pair], spec.scenarios, not spec.vit_artifact, book)
+            target, policy, params = system_run(system, pair)
+            r = run_system(target, policy, params, *PAIRS[pair], spec.scenarios, not spec.vit_artifact, book)
             acc.append(r.geomean_accuracy[0] * 100)
             power.append(r.power_w[0])
         metrics = {o: np.nan for o in OBJECTIVES}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from dse.cl import engine
 from dse.cl.curves import SegmentCurves
 from dse.cl.engine import Plan, Schedule, State, run_window
 from workloads.proxies import curve
@@ -50,7 +51,8 @@ def test_retraining_completing_mid_window_changes_accuracy_from_that_moment():
     assert state.applied[0] == pytest.approx(2.0)  # two epochs completed by the window's end
 
 
-def test_stale_buffer_does_not_adapt_and_drift_resets_progress():
+def test_stale_buffer_does_not_adapt_and_drift_resets_progress(monkeypatch):
+    monkeypatch.setattr(engine, "DRIFT_TRANSFER", 0.0)
     state = State.initial(1)
     state.fresh[:] = 100.0
     state.applied[:] = state.progress[:] = 3.0
@@ -58,6 +60,17 @@ def test_stale_buffer_does_not_adapt_and_drift_resets_progress():
     out = run_window(state, plan(epoch_rate=1 / 10), np.ones(S, dtype=int), CURVES, fps=30)
     assert np.allclose(out.step_accuracy[0], 0.60)  # accuracy before adaptation, no fresh data
     assert state.applied[0] == 0.0 and state.stale[0] == 100.0
+
+
+def test_drift_carries_the_calibrated_fraction_of_adaptation_over():
+    assert engine.DRIFT_TRANSFER == 0.15
+    state = State.initial(1)
+    state.fresh[:] = 100.0
+    state.applied[:] = state.progress[:] = 3.0
+    out = run_window(state, plan(epoch_rate=1 / 10), np.ones(S, dtype=int), CURVES, fps=30)
+    # segment 1 at 0.15 * 3 = 0.45 epochs: 1 - (1/(10 * 0.45 + 4) + 0.15) = 0.73235
+    assert np.allclose(out.step_accuracy[0], 1 - (1 / 8.5 + 0.15))
+    assert state.applied[0] == pytest.approx(0.45) and state.stale[0] == 100.0
 
 
 def test_clearing_the_buffer_lets_fresh_labels_drive_retraining():
