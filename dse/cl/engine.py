@@ -18,8 +18,8 @@ changes it may hold):
 
 Two engines compute this: the NumPy reference here (per-step arrays over all candidates,
 cumulative sums) and a Numba-compiled one (`engine_numba`, the `fast` extra, about 10x faster
-because it builds no per-step arrays), tested to agree to 1e-9. `ENGINE` picks one; the
-environment variable `DSE_ENGINE=numpy|numba` overrides the default (numba when installed).
+because it builds no per-step arrays), tested to agree to 1e-9. `engine_name()` picks one: the
+environment variable `DSE_ENGINE=numpy|numba`, else numba when it is installed.
 """
 
 from __future__ import annotations
