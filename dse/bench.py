@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from accel import Design, compute_cycles, gemm_costs
+from accel import FIELD_NAMES, Design, compute_cycles, gemm_costs, kernel_costs
 from accel.reference import compute_cycles_scalar
 
 
@@ -43,7 +43,7 @@ def bench_accel(pairs: int = 1_000_000, python_pairs: int = 50_000, seed: int = 
 
     args = [tuple(int(a[i]) for a in (rows, cols, df, m, n, k)) for i in range(python_pairs)]
     py_s = _best_time(lambda: [compute_cycles_scalar(*a, 16, 4) for a in args], repeats=1)
-    check = 1000  # the two implementations must agree before their speeds are compared
+    check = min(1000, python_pairs)  # the two implementations must agree before their speeds are compared
     vec = compute_cycles(rows[:check], cols[:check], df[:check], m[:check], n[:check], k[:check], 16, 4)
     if vec.tolist() != [compute_cycles_scalar(*a, 16, 4) for a in args[:check]]:
         raise RuntimeError("vectorized and scalar cycle models disagree")
@@ -54,6 +54,19 @@ def bench_accel(pairs: int = 1_000_000, python_pairs: int = 50_000, seed: int = 
     lm, ln, lk = (rng.integers(1, 4096, n_layers) for _ in range(3))
     cost_s = _best_time(lambda: gemm_costs(designs, lm, ln, lk, 1), repeats=2)
 
+    # a kernel's table over every sub-array size (what the simulator reads): factored vs summed
+    from accel.cost import _summed_kernel_costs
+    from workloads.zoo import kernel
+
+    dpe = random_dpe_designs(rng, 2000)
+    dpe = Design.from_arrays(**{f: getattr(dpe, f) for f in FIELD_NAMES if f != "freq_mhz"},
+                             freq_mhz=rng.uniform(300.0, 900.0, len(dpe)))  # every design distinct
+    g = kernel("wide_resnet50_2", "labeling", 1).gemms
+    table_rows = np.arange(1, 33)
+    table_s = _best_time(lambda: kernel_costs(dpe, g.m, g.n, g.k, g.repeat, 1, table_rows), repeats=2)
+    summed_s = _best_time(lambda: _summed_kernel_costs(dpe.take(np.arange(200)), g.m, g.n, g.k, g.repeat, 1,
+                                                       table_rows), repeats=1)
+
     cycle_rate = pairs / cycle_s
     py_rate = python_pairs / py_s
     return {
@@ -61,6 +74,8 @@ def bench_accel(pairs: int = 1_000_000, python_pairs: int = 50_000, seed: int = 
         "cost_evals_per_s": n_designs * n_layers / cost_s,
         "python_cycle_evals_per_s": py_rate,
         "speedup_vs_python": cycle_rate / py_rate,
+        "kernel_table_designs_per_s": len(dpe) / table_s,
+        "kernel_table_speedup_vs_summed": (len(dpe) / table_s) / (200 / summed_s),
     }
 
 

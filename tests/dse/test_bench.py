@@ -1,0 +1,35 @@
+"""`dse bench` sections at toy sizes: the JSON keys scripts read are there and are real numbers.
+
+No speed is asserted here (figures depend on the machine); `dse bench` prints them."""
+
+from __future__ import annotations
+
+import math
+
+from dse.bench import bench_accel, bench_cl, bench_studies
+
+
+def _finite_positive(figures: dict, keys: tuple[str, ...]) -> None:
+    for key in keys:
+        assert key in figures, key
+        assert math.isfinite(figures[key]) and figures[key] > 0, (key, figures[key])
+
+
+def test_accel_section_compares_against_its_baselines():
+    figures = bench_accel(pairs=20_000, python_pairs=500)
+    _finite_positive(figures, ("cycle_evals_per_s", "speedup_vs_python", "kernel_table_designs_per_s",
+                               "kernel_table_speedup_vs_summed"))
+
+
+def test_cl_section_reports_the_issue_keys():
+    figures = bench_cl(candidates=60, one_at_a_time=2, reference=20)
+    _finite_positive(figures, ("cl_candidates_per_s", "cl_speedup_vs_one_at_a_time",
+                               "cl_numpy_engine_candidates_per_s", "cl_distinct_designs"))
+    assert figures["cl_distinct_designs"] <= 60
+
+
+def test_studies_section_reports_the_issue_keys():
+    figures = bench_studies(n_trials=40, sweep_samples=300, quality_trials=40)
+    _finite_positive(figures, ("study_overhead_ratio", "sweep_candidates_per_s", "sweep_speedup_2_jobs",
+                               "hypervolume_fraction"))
+    assert figures["hypervolume_fraction"] <= 1.0 + 1e-9  # a study cannot beat the exhaustive front
