@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import csv
 import pathlib
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -118,6 +120,40 @@ def write_csv(rows: list[dict], path: pathlib.Path) -> None:
         writer.writerows(rows)
 
 
+@dataclass(frozen=True)
+class Agreement:
+    """How the reproduced geomeans compare with the published ones (issue 8's criteria)."""
+
+    n_published: int
+    within_3_points: int
+    rms_points: float
+    max_points: float
+    ranking: dict[str, bool]  # per pair: DaCapo-ST > DaCapo-Spatial > {DaCapo-Ekya, EOMU} > OrinLow-Ekya
+
+    def line(self) -> str:
+        ranks = ", ".join(f"{p} {'holds' if ok else 'fails'}" for p, ok in self.ranking.items())
+        return (f"{self.within_3_points} of {self.n_published} published geomeans within 3 points (RMS "
+                f"{self.rms_points:.2f}, largest {self.max_points:.2f}); ranking: {ranks}")
+
+
+def ranking_holds(gmean: Mapping[str, float]) -> bool:
+    """DaCapo's published order: Spatiotemporal > Spatial > {DaCapo-Ekya, EOMU} > OrinLow-Ekya."""
+    middle = (gmean["DaCapo-Ekya"], gmean["EOMU"])
+    return (gmean["DaCapo-Spatiotemporal"] > gmean["DaCapo-Spatial"] > max(middle)
+            and min(middle) > gmean["OrinLow-Ekya"])
+
+
+def agreement(rows: list[dict]) -> Agreement:
+    """Compare the GMEAN rows of `rows` with `PUBLISHED` (pairs without published values are skipped)."""
+    gmean = {(r["pair"], r["system"]): r["accuracy_pct"] for r in rows if r["scenario"] == "GMEAN"}
+    errors = np.array([gmean[(p, s)] - v for p, table in PUBLISHED.items() for s, v in table.items()
+                       if (p, s) in gmean])
+    ranking = {p: ranking_holds({s: gmean[(p, s)] for s in SYSTEMS}) for p in PUBLISHED
+               if all((p, s) in gmean for s in SYSTEMS)}
+    return Agreement(len(errors), int(np.sum(np.abs(errors) <= 3.0)), float(np.sqrt(np.mean(errors**2))),
+                     float(np.max(np.abs(errors))), ranking)
+
+
 def markdown(rows: list[dict], title: str) -> str:
     cols = (*SCENARIOS, "GMEAN")
     out = [f"## {title}", "", "| pair | system | " + " | ".join(cols) + " | published GMEAN | difference |",
@@ -130,7 +166,7 @@ def markdown(rows: list[dict], title: str) -> str:
             pub = f"{published:.2f}" if published is not None else "(predicted)"
             diff = f"{values[-1] - published:+.2f}" if published is not None else ""
             out.append(f"| {pair} | {system} | " + " | ".join(f"{v:.2f}" for v in values) + f" | {pub} | {diff} |")
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n\n" + agreement(rows).line() + ".\n"
 
 
 def bar_plot(rows: list[dict], path: pathlib.Path) -> None:

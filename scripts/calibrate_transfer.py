@@ -28,24 +28,17 @@ from dse.cl.pairs import PAIRS  # noqa: E402
 
 FITTED = ("resnet18-wrn50", "vit_b32-vit_b16")
 GRID = np.round(np.arange(0.0, 0.41, 0.01), 2)
-RANKING = ("DaCapo-Spatiotemporal > DaCapo-Spatial > {DaCapo-Ekya, EOMU} > OrinLow-Ekya")
+RANKING = "DaCapo-Spatiotemporal > DaCapo-Spatial > {DaCapo-Ekya, EOMU} > OrinLow-Ekya"
 
 
-def geomeans(transfer: float, book: CurveBook) -> dict[tuple[str, str], float]:
+def figure9_rows(transfer: float, book: CurveBook) -> list[dict]:
     engine.DRIFT_TRANSFER = transfer
     keep = reproduce.PAIRS
     reproduce.PAIRS = {p: PAIRS[p] for p in FITTED}
     try:
-        rows = reproduce.figure9(True, book)
+        return reproduce.figure9(True, book)
     finally:
         reproduce.PAIRS = keep
-    return {(r["pair"], r["system"]): r["accuracy_pct"] for r in rows if r["scenario"] == "GMEAN"}
-
-
-def ranking_holds(g: dict, pair: str) -> bool:
-    v = {s: g[(pair, s)] for s in reproduce.SYSTEMS}
-    return (v["DaCapo-Spatiotemporal"] > v["DaCapo-Spatial"] > max(v["DaCapo-Ekya"], v["EOMU"])
-            and min(v["DaCapo-Ekya"], v["EOMU"]) > v["OrinLow-Ekya"])
 
 
 def main() -> None:
@@ -56,10 +49,8 @@ def main() -> None:
     shipped = engine.DRIFT_TRANSFER
     rows = []
     for t in GRID:
-        g = geomeans(float(t), book)
-        err = np.array([g[(p, s)] - reproduce.PUBLISHED[p][s] for p in FITTED for s in reproduce.SYSTEMS])
-        rows.append((float(t), float(np.sqrt(np.mean(err**2))), float(np.max(np.abs(err))),
-                     int(np.sum(np.abs(err) <= 3)), all(ranking_holds(g, p) for p in FITTED)))
+        a = reproduce.agreement(figure9_rows(float(t), book))
+        rows.append((float(t), a.rms_points, a.max_points, a.within_3_points, all(a.ranking.values())))
     best = min(rows, key=lambda r: r[1])
     engine.DRIFT_TRANSFER = shipped
     lines = ["# Calibration of the drift transfer (dse/cl/engine.py DRIFT_TRANSFER)", "",
