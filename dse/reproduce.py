@@ -18,7 +18,9 @@ DaCapo-Spatial allocator's choice is used. EOMU's are the artifact's per teacher
 ViT-B/16 17%); for ResNet34 EOMU's default. No ResNet34 value is taken from the artifact. The
 training recipes set Ekya's `epoch_weight` (progress per epoch relative to DaCapo's SGD lr 1e-3,
 batch 16): the artifact trains Ekya on Orin with lr 1e-4, batch 32 (0.05) and the RTX 3090 run with
-lr 7e-3, batch 16 (7).
+lr 7e-3, batch 16 (7). The artifact scores both per-window baselines with the model trained in
+the previous window (Ekya on Orin: evaluate, label, then retrain for the next window; the RTX
+3090 run: retrain on the previous window's frames), so they run with Ekya's `deploy = "window"`.
 """
 
 from __future__ import annotations
@@ -67,14 +69,14 @@ def system_run(system: str, pair: str) -> tuple[str, str, dict]:
     if not ekya["label_fraction"]:
         ekya = {}  # resolved below from the spatial allocator
     table = {
-        "OrinLow-Ekya": ("orin-low", "ekya", {**ekya, "epoch_weight": ORIN_EKYA_EPOCH_WEIGHT}),
-        "OrinHigh-Ekya": ("orin-high", "ekya", {**ekya, "epoch_weight": ORIN_EKYA_EPOCH_WEIGHT}),
+        "OrinLow-Ekya": ("orin-low", "ekya", {**ekya, "epoch_weight": ORIN_EKYA_EPOCH_WEIGHT, "deploy": "window"}),
+        "OrinHigh-Ekya": ("orin-high", "ekya", {**ekya, "epoch_weight": ORIN_EKYA_EPOCH_WEIGHT, "deploy": "window"}),
         "DaCapo-Ekya": ("dacapo", "ekya-spatial", ekya),
         "EOMU": ("orin-high", "eomu", {"key_frame_fraction": EOMU_LABEL_FRACTION[pair]} if pair in EOMU_LABEL_FRACTION
                  else {}),
         "DaCapo-Spatial": ("dacapo", "dacapo-spatial", {"label_fraction": SPATIAL_LABEL_FRACTION.get(pair, 0.0)}),
         "DaCapo-Spatiotemporal": ("dacapo", "dacapo-spatiotemporal", {}),
-        "RTX3090": ("rtx3090", "ekya", {**ekya, "epoch_weight": RTX3090_EPOCH_WEIGHT}),
+        "RTX3090": ("rtx3090", "ekya", {**ekya, "epoch_weight": RTX3090_EPOCH_WEIGHT, "deploy": "window"}),
     }
     return table[system]
 

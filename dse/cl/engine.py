@@ -10,7 +10,7 @@ changes it may hold):
   segment began are stale;
 * an epoch over the buffer advances the student's progress on the current segment by the
   buffer's fresh fraction; accuracy follows the segment's proxy curve, but changes only when an
-  epoch *completes*;
+  epoch *completes* (or, for a plan that holds its weights, from the next window on);
 * a segment change (drift) keeps `DRIFT_TRANSFER` (calibrated, 0.15) of the progress: the
   student starts near the new segment's accuracy before adaptation; a policy may clear the
   buffer at any step (drift detection);
@@ -140,6 +140,9 @@ class Plan:
     epoch_j: np.ndarray  # energy of one epoch (training + validation)
     clear_step: np.ndarray = field(default=None)  # (C,) step at which the buffer is emptied; -1 none
     epoch_weight: np.ndarray = field(default=None)  # (C,) progress one epoch brings (subsampled epochs < 1)
+    #: (C,) bool: the retrained weights are swapped in only at the window's end, for the next
+    #: window (a per-window protocol); None or False: at every epoch's completion
+    hold: np.ndarray = field(default=None)
 
     @property
     def label_rate(self) -> np.ndarray:
@@ -214,6 +217,8 @@ def run_piece(state: State, plan: Plan, rates: tuple[np.ndarray, np.ndarray], st
     epochs = state.epoch_phase[:, None] + np.cumsum(d_epochs, axis=1)
     before = np.concatenate([state.epoch_phase[:, None], epochs[:, :-1]], axis=1)
     completed = np.floor(epochs + 1e-9) > np.floor(before + 1e-9)
+    if plan.hold is not None:
+        completed = completed & ~plan.hold[:, None]
     weight = 1.0 if plan.epoch_weight is None else plan.epoch_weight[:, None]
     progress = state.progress[:, None] + np.cumsum(d_epochs * fresh_frac * weight, axis=1)
     last = np.maximum.accumulate(np.where(completed, idx, -1), axis=1)
@@ -235,6 +240,8 @@ def _numpy_window(state: State, plan: Plan, step_segments: np.ndarray, curves: S
     pieces = [run_piece(state, plan, rates, slice(a, b), int(step_segments[a]), curves)
               for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
     step_acc = np.concatenate(pieces, axis=1)
+    if plan.hold is not None:  # the window's retraining is deployed for the next window
+        state.applied = np.where(plan.hold, state.progress, state.applied)
     return step_acc.mean(axis=1), step_acc, np.sum(rates[0], axis=1) * STEP_S, np.sum(rates[1], axis=1) * STEP_S
 
 
@@ -246,6 +253,8 @@ def _numba_window(state: State, plan: Plan, step_segments: np.ndarray, curves: S
     f64 = lambda a: np.ascontiguousarray(np.broadcast_to(a, (n,)), dtype=np.float64)  # noqa: E731
     clear = np.full(n, -1) if plan.clear_step is None else plan.clear_step
     weight = np.ones(n) if plan.epoch_weight is None else plan.epoch_weight
+    hold = np.zeros(n, dtype=np.bool_) if plan.hold is None else np.ascontiguousarray(np.broadcast_to(plan.hold, (n,)),
+                                                                                       dtype=np.bool_)
     for name in ("segment", "progress", "applied", "epoch_phase", "fresh", "stale"):  # updated in place
         setattr(state, name, np.array(getattr(state, name), dtype=np.int64 if name == "segment" else np.float64))
     acc, labels, epochs = np.empty(n), np.empty(n), np.empty(n)
@@ -254,7 +263,7 @@ def _numba_window(state: State, plan: Plan, step_segments: np.ndarray, curves: S
                   f64(r.base_label), f64(r.base_epoch), *(np.ascontiguousarray(a, dtype=np.float64) for a in
                                        (r.start_s, r.end_s, r.label, r.epoch)),
                   f64(plan.buffer_capacity), np.ascontiguousarray(np.broadcast_to(clear, (n,)), dtype=np.int64),
-                  f64(weight), np.ascontiguousarray(np.broadcast_to(plan.infer_format, (n,)), dtype=np.int64),
+                  f64(weight), hold, np.ascontiguousarray(np.broadcast_to(plan.infer_format, (n,)), dtype=np.int64),
                   curves.b0, curves.b1, curves.b2, curves.label_acc, np.ascontiguousarray(curves.delta),
                   state.segment, state.progress, state.applied, state.epoch_phase, state.fresh, state.stale,
                   acc, labels, epochs, keep_steps, step_acc)

@@ -25,7 +25,7 @@ def _accuracy(e, b0, b1, b2, label_acc, delta):
 
 @numba.njit(cache=True, nogil=True)
 def window_kernel(step_segments, step_s, transfer, base_label, base_epoch, start, end, lab, ep, cap, clear_step, weight,
-                  fmt, b0, b1, b2, label_acc, delta, seg_state, progress, applied, epoch_phase, fresh, stale,
+                  hold, fmt, b0, b1, b2, label_acc, delta, seg_state, progress, applied, epoch_phase, fresh, stale,
                   acc_mean, labels_sum, epochs_sum, keep_steps, step_acc):
     """Advance every candidate's state over one window; writes the per-candidate outputs."""
     n = base_label.shape[0]
@@ -105,13 +105,16 @@ def window_kernel(step_segments, step_s, transfer, base_label, base_epoch, start
                 cs_p += d * ff * w
                 pr = p0 + cs_p
                 if ph + _EPS >= next_epoch:  # i.e. floor(ph + eps) > floor(previous ph + eps)
-                    ap = pr
-                    acc_now = _accuracy(ap, gb0, gb1, gb2, gla, gd)
+                    if not hold[c]:
+                        ap = pr
+                        acc_now = _accuracy(ap, gb0, gb1, gb2, gla, gd)
                     next_epoch = np.floor(ph + _EPS) + 1.0
                 acc_sum += acc_now
                 if keep_steps:
                     step_acc[c, i] = acc_now
             s = e
+        if hold[c]:  # the window's retraining is deployed for the next window
+            ap = pr
         seg_state[c] = g_state
         fresh[c], stale[c], epoch_phase[c], progress[c], applied[c] = fr, st, ph, pr, ap
         acc_mean[c] = acc_sum / n_steps

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cl.engine import Plan, Schedule
+from ..cl.engine import Plan, Schedule, carried_over
 from ._base import AllocationPolicy, Param, WindowContext, precision_params
 from ._timeshare import device_times, inference_share, predicted_accuracy
 
@@ -31,6 +31,9 @@ class Ekya(AllocationPolicy):
         "profile_fraction": Param(0.1, 0.0, 1.0, doc="fraction of the samples micro-profiling trains on"),
         "profile_epochs": Param(5, 0, 30, integer=True, doc="epochs each profiled configuration runs"),
         "profile_configs": Param(3, 1, 20, integer=True, doc="configuration families profiled per window"),
+        "deploy": Param("epoch", choices=("epoch", "window"),
+                        doc="when retrained weights serve: after each epoch, or from the next window (as "
+                            "DaCapo's artifact scores its per-window baselines)"),
         "epoch_weight": Param(1.0, 0.0, 100.0, doc="progress one epoch brings relative to DaCapo's training "
                                                    "recipe (SGD, lr 1e-3, batch 16): about lr/1e-3 x 16/batch"),
         **precision_params(" (arrays only)"),
@@ -71,10 +74,16 @@ class Ekya(AllocationPolicy):
             label_j_per_sample=np.where(ok, t["j_label"], 0.0),
             epoch_j=np.where(ok, labeled * t["j_train"] + np.where(epochs > 0, profile_j / np.maximum(epochs, 1), 0),
                              0.0),
-            epoch_weight=self.p["epoch_weight"])
+            epoch_weight=self.p["epoch_weight"], hold=self.p["deploy"] == 1)
 
     def _choose_epochs(self, ctx: WindowContext, epoch_s, start_s, budget_s) -> np.ndarray:
         """Epochs maximising the predicted window accuracy (micro-profiling, extrapolated)."""
         predicted, fits = predicted_accuracy(ctx, self.f_inf, EPOCH_CHOICES, epoch_s, start_s, budget_s,
                                              self.p["epoch_weight"][:, None, None])
+        # deployed next window: what counts is the accuracy the retrained model reaches
+        seg = np.full(self.n, ctx.step_segments[0])
+        p0 = np.where(ctx.state.segment == seg, ctx.state.progress, carried_over(ctx.state.progress))
+        reached = ctx.curves.accuracy(p0[:, None] + self.p["epoch_weight"][:, None] * EPOCH_CHOICES[None, :],
+                                      seg[:, None], self.f_inf[:, None])
+        predicted = np.where((self.p["deploy"] == 1)[:, None], reached, predicted)
         return EPOCH_CHOICES[np.argmax(np.where(fits, predicted, -np.inf), axis=1)]

@@ -16,12 +16,13 @@ CURVES = SegmentCurves(b0=np.array([10.0, 10.0]), b1=np.array([5.0, 4.0]),
 S = 120
 
 
-def plan(n=1, processed=1.0, label_rate=0.0, epoch_rate=0.0, capacity=100.0, clear=-1):
+def plan(n=1, processed=1.0, label_rate=0.0, epoch_rate=0.0, capacity=100.0, clear=-1, hold=None):
     full = lambda v: np.broadcast_to(np.asarray(v, dtype=float), (n, S)).copy()  # noqa: E731
     return Plan(processed=np.full(n, processed), infer_format=np.zeros(n, dtype=int), infer_j_per_frame=np.ones(n),
                 rates=Schedule.from_steps(full(label_rate), full(epoch_rate)), n_steps=S,
                 buffer_capacity=np.full(n, capacity),
-                label_j_per_sample=np.ones(n), epoch_j=np.ones(n), clear_step=np.full(n, clear))
+                label_j_per_sample=np.ones(n), epoch_j=np.ones(n), clear_step=np.full(n, clear),
+                hold=None if hold is None else np.full(n, hold))
 
 
 def test_curve_at_zero_epochs_is_accuracy_before():
@@ -49,6 +50,19 @@ def test_retraining_completing_mid_window_changes_accuracy_from_that_moment():
     assert acc[119] == pytest.approx(after_two)
     assert out.accuracy[0] == pytest.approx((59 * 0.70 + 60 * after_one + after_two) / 120)
     assert state.applied[0] == pytest.approx(2.0)  # two epochs completed by the window's end
+
+
+@pytest.mark.parametrize("engine_name", ["numpy", "numba"])
+def test_held_weights_serve_from_the_next_window(engine_name):
+    pytest.importorskip(engine_name)
+    # the same two epochs as above, but deployed only at the window's end (a per-window protocol)
+    state = State.initial(1)
+    state.fresh[:] = 100.0
+    out = run_window(state, plan(epoch_rate=1 / 60, hold=True), np.zeros(S, dtype=int), CURVES, 30, engine=engine_name)
+    assert np.allclose(out.step_accuracy[0], 0.70) and out.accuracy[0] == pytest.approx(0.70)
+    assert state.applied[0] == pytest.approx(2.0)
+    nxt = run_window(state, plan(), np.zeros(S, dtype=int), CURVES, 30, engine=engine_name)
+    assert np.allclose(nxt.step_accuracy[0], curve(2.0, 10.0, 5.0, 0.1))  # 0.86 from the first step
 
 
 def test_stale_buffer_does_not_adapt_and_drift_resets_progress(monkeypatch):

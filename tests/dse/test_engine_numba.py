@@ -27,7 +27,7 @@ def _random_window(seed: int, n: int = 40):
                 infer_j_per_frame=rng.uniform(0, 1, n), rates=rates, n_steps=S,
                 buffer_capacity=rng.choice([10.0, 300.0, 1e6], n), label_j_per_sample=rng.uniform(0, 1, n),
                 epoch_j=rng.uniform(0, 1, n), clear_step=rng.choice([-1, 0, 37, 119, 200], n),
-                epoch_weight=rng.choice([1.0, 0.4], n))
+                epoch_weight=rng.choice([1.0, 0.4], n), hold=rng.random(n) < 0.3)
     state = State.initial(n)
     state.segment[:] = rng.integers(0, 3, n)
     for name in ("progress", "applied", "fresh", "stale"):
