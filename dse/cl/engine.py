@@ -92,10 +92,6 @@ class Schedule:
         return cls(np.zeros(n), np.zeros(n), start, start + STEP_S, label.astype(np.float64),
                    epoch.astype(np.float64))
 
-    @property
-    def n_candidates(self) -> int:
-        return len(self.base_label)
-
     def take(self, index) -> Schedule:
         return Schedule(*(getattr(self, f)[index] for f in ("base_label", "base_epoch", "start_s", "end_s", "label",
                                                               "epoch")))
