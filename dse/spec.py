@@ -216,6 +216,16 @@ def _sampler_options(reader: _Reader, name: str, options: dict) -> dict:
             known = [k for k in accepted if k not in ("self", "seed", "constraints_func", "search_space")
                      and accepted[k].kind == inspect.Parameter.KEYWORD_ONLY]
             raise reader.fail(f"sampler.{key}", f"unknown option of {name} (known: {', '.join(known)})")
+        default, value = accepted[key].default, options[key]
+        # Optuna checks ranges, not types: a float or NaN population size fails only mid-study
+        if isinstance(default, bool) and not isinstance(value, bool):
+            raise reader.fail(f"sampler.{key}", f"must be true or false, got {value!r}")
+        if isinstance(default, int) and not isinstance(default, bool) and (
+                isinstance(value, bool) or not isinstance(value, int)):
+            raise reader.fail(f"sampler.{key}", f"must be an integer, got {value!r}")
+        if isinstance(default, float) and (isinstance(value, bool) or not isinstance(value, int | float)
+                                           or not math.isfinite(value)):
+            raise reader.fail(f"sampler.{key}", f"must be a finite number, got {value!r}")
     return options
 
 
