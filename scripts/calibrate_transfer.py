@@ -56,10 +56,10 @@ def main() -> None:
     lines = ["# Calibration of the drift transfer (dse/cl/engine.py DRIFT_TRANSFER)", "",
              "Written by `python scripts/calibrate_transfer.py --write`. Least squares over the 14 published",
              "Figure 9 geomeans of the ResNet18/WRN50-2 and ViT-B/32/ViT-B/16 pairs; everything else fixed.",
-             f"Best: **{best[0]:.2f}** (RMS error {best[1]:.2f} points). Shipped: {shipped:.2f}.", "",
+             f"Best: **{best[0]:.2f}** (RMS error {best[1]:.3f} points). Shipped: {shipped:.2f}.", "",
              f"| transfer | RMS error (points) | max error | within 3 points (of 14) | ranking {RANKING} |",
              "|---|---|---|---|---|"]
-    lines += [f"| {t:.2f} | {rms:.2f} | {mx:.2f} | {n} | {'holds' if ok else 'fails'} |" for t, rms, mx, n, ok in rows]
+    lines += [f"| {t:.2f} | {rms:.3f} | {mx:.2f} | {n} | {'holds' if ok else 'fails'} |" for t, rms, mx, n, ok in rows]
     text = "\n".join(lines) + "\n"
     print(text)
     if args.write:

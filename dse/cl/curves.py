@@ -13,6 +13,16 @@ from workloads.proxies.schema import DELTA_FORMATS
 
 from ..errors import DseError
 
+#: Samples of one training set that reach a curve's full adaptation. The default curves take
+#: their adapted accuracy from DaCapo's RTX 3090 run, which retrains on one window's labels at
+#: Ekya's rate: 20.75% of 120 s x 30 fps = 747 frames (ResNet18; ViT-B/32's 720 differs by 4%).
+FULL_DATA_SAMPLES = 747.0
+#: Share of the full gain a training set of n samples can reach: (n / FULL_DATA_SAMPLES) ** 0.2.
+#: From Ekya's Table 1 (workloads/data/reference/ekya_summary.md; all layers, 30 epochs): median
+#: gains 0.096 / 0.126 / 0.147 on 10% / 50% / 100% of the samples give exponents 0.185 and 0.222;
+#: 0.2 is their mean. Not fitted to DaCapo's results.
+DATA_EXPONENT = 0.2
+
 
 @dataclass(frozen=True)
 class SegmentCurves:
@@ -28,6 +38,34 @@ class SegmentCurves:
         """Student accuracy after `epochs` of fresh retraining on `segment`, inference in `fmt`."""
         acc = curve(epochs, self.b0[segment], self.b1[segment], self.b2[segment])
         return np.minimum(acc, self.label_acc[segment]) + self.delta[fmt, segment]
+
+    def progress_cap(self, samples: np.ndarray, segment: np.ndarray | int) -> np.ndarray:
+        """Most progress (epochs) training on `samples` distinct samples can bring: where the
+        curve's gain reaches the share `(samples / FULL_DATA_SAMPLES) ** DATA_EXPONENT` of its
+        asymptotic gain 1/b1 (infinite from FULL_DATA_SAMPLES on)."""
+        return progress_cap(samples, self.b0[segment], self.b1[segment])
+
+
+def progress_cap(samples, b0, b1):
+    """`SegmentCurves.progress_cap` on raw curve coefficients: the gain of `curve` after p epochs
+    is 1/b1 - 1/(b0 p + b1), so a share s of 1/b1 is reached at p = (b1 / b0) s / (1 - s). A
+    training set counts whole samples (`samples` is rounded down)."""
+    table = cap_table()
+    n = np.minimum(np.floor(np.asarray(samples, dtype=np.float64)), len(table) - 1).astype(np.int64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cap = (b1 / b0) * table[n]
+    return np.where(np.isnan(cap) | (b0 <= 0) | (b1 <= 0), np.inf, cap)
+
+
+def cap_table() -> np.ndarray:
+    """s / (1 - s) with s = (n / FULL_DATA_SAMPLES) ** DATA_EXPONENT for n = 0 .. FULL_DATA_SAMPLES
+    whole samples (the last entry, and any larger set, is unbounded): the progress cap in units
+    of b1 / b0, the same for every curve, so the engines look it up instead of taking a power
+    every step."""
+    n = np.arange(int(np.ceil(FULL_DATA_SAMPLES)) + 1, dtype=np.float64)
+    share = np.minimum(n / FULL_DATA_SAMPLES, 1.0) ** DATA_EXPONENT
+    with np.errstate(divide="ignore"):
+        return np.where(share >= 1.0, np.inf, share / (1.0 - share))
 
 
 class CurveBook:

@@ -9,9 +9,12 @@ changes it may hold):
 * labels enter a FIFO buffer of `buffer_capacity` samples; samples labeled before the current
   segment began are stale;
 * an epoch over the buffer advances the student's progress on the current segment by the
-  buffer's fresh fraction; accuracy follows the segment's proxy curve, but changes only when an
-  epoch *completes* (or, for a plan that holds its weights, from the next window on);
-* a segment change (drift) keeps `DRIFT_TRANSFER` (calibrated, 0.15) of the progress: the
+  buffer's fresh fraction, up to the most progress its training data allows: a set of n fresh
+  samples reaches the share (n / 747) ** 0.2 of the curve's gain (`curves.progress_cap`; the
+  largest set this segment counts, and training never lowers progress); accuracy follows the
+  segment's proxy curve, but changes only when an epoch *completes* (or, for a plan that holds
+  its weights, from the next window on);
+* a segment change (drift) keeps `DRIFT_TRANSFER` (calibrated, 0.18) of the progress: the
   student starts near the new segment's accuracy before adaptation; a policy may clear the
   buffer at any step (drift detection);
 * frames inference cannot process in time count as wrong (DaCapo's metric).
@@ -31,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import DseError
-from .curves import SegmentCurves
+from .curves import SegmentCurves, cap_table
 
 #: Fraction of a student's adaptation (epochs of progress) that carries over a segment change:
 #: after a drift the deployed model starts at `DRIFT_TRANSFER * progress` on the new segment's
@@ -39,7 +42,7 @@ from .curves import SegmentCurves
 #: DaCapo's Figure 9): least squares over the 14 published ResNet18/WRN50-2 and ViT-B/32/ViT-B/16
 #: geomeans, everything else fixed, by `scripts/calibrate_transfer.py` (its output is in
 #: docs/calibration.md). ResNet34/WRN101-2 and ES1/ES2 are predictions.
-DRIFT_TRANSFER = 0.15
+DRIFT_TRANSFER = 0.18
 
 
 def carried_over(progress: np.ndarray) -> np.ndarray:
@@ -136,6 +139,9 @@ class Plan:
     epoch_j: np.ndarray  # energy of one epoch (training + validation)
     clear_step: np.ndarray = field(default=None)  # (C,) step at which the buffer is emptied; -1 none
     epoch_weight: np.ndarray = field(default=None)  # (C,) progress one epoch brings (subsampled epochs < 1)
+    #: (C,) fraction of the buffer's samples an epoch trains on (a subsample): scales the
+    #: training set's size in the progress cap; None = 1
+    data_fraction: np.ndarray = field(default=None)
     #: (C,) bool: the retrained weights are swapped in only at the window's end, for the next
     #: window (a per-window protocol); None or False: at every epoch's completion
     hold: np.ndarray = field(default=None)
@@ -161,11 +167,12 @@ class State:
     epoch_phase: np.ndarray  # epochs done, fractional part = the epoch in flight
     fresh: np.ndarray  # labeled samples of the current segment in the buffer
     stale: np.ndarray  # labeled samples of earlier segments in the buffer
+    data: np.ndarray  # largest training set (fresh samples) used on the current segment: sets the progress cap
 
     @classmethod
     def initial(cls, n: int) -> State:
         z = np.zeros(n)
-        return cls(np.zeros(n, dtype=np.int64), z.copy(), z.copy(), z.copy(), z.copy(), z.copy())
+        return cls(np.zeros(n, dtype=np.int64), z.copy(), z.copy(), z.copy(), z.copy(), z.copy(), z.copy())
 
 
 @dataclass
@@ -193,6 +200,7 @@ def run_piece(state: State, plan: Plan, rates: tuple[np.ndarray, np.ndarray], st
     drift = state.segment != segment
     state.stale = np.where(drift, np.minimum(state.stale + state.fresh, plan.buffer_capacity), state.stale)
     state.fresh = np.where(drift, 0.0, state.fresh)
+    state.data = np.where(drift, 0.0, state.data)
     state.progress = np.where(drift, carried_over(state.progress), state.progress)
     state.applied = np.where(drift, carried_over(state.applied), state.applied)
     state.segment = np.full(n, segment)
@@ -201,11 +209,11 @@ def run_piece(state: State, plan: Plan, rates: tuple[np.ndarray, np.ndarray], st
     length = labels.shape[1]
     clear = plan.clear_step - steps.start if plan.clear_step is not None else np.full(n, -1)
     clear = np.where((clear >= 0) & (clear < length), clear, -1)
-    cap = plan.buffer_capacity[:, None]
-    fresh = np.minimum(_cumsum_from(labels, clear, state.fresh), cap)
+    capacity = plan.buffer_capacity[:, None]
+    fresh = np.minimum(_cumsum_from(labels, clear, state.fresh), capacity)
     idx = np.arange(length)[None, :]
     cleared = (clear[:, None] >= 0) & (idx >= clear[:, None])
-    stale = np.where(cleared, 0.0, np.clip(np.minimum(state.stale[:, None], cap - fresh), 0.0, None))
+    stale = np.where(cleared, 0.0, np.clip(np.minimum(state.stale[:, None], capacity - fresh), 0.0, None))
     held = fresh + stale
     fresh_frac = np.where(held > 0, fresh / np.where(held > 0, held, 1.0), 0.0)
 
@@ -216,13 +224,19 @@ def run_piece(state: State, plan: Plan, rates: tuple[np.ndarray, np.ndarray], st
     if plan.hold is not None:
         completed = completed & ~plan.hold[:, None]
     weight = 1.0 if plan.epoch_weight is None else plan.epoch_weight[:, None]
-    progress = state.progress[:, None] + np.cumsum(d_epochs * fresh_frac * weight, axis=1)
+    share = 1.0 if plan.data_fraction is None else plan.data_fraction[:, None]
+    data = np.maximum(state.data[:, None], np.maximum.accumulate(fresh * share, axis=1))
+    # progress_t = max(p_{t-1}, min(p_{t-1} + d_t, cap_t)) with a non-decreasing cap, in closed
+    # form: with c_t = max(cap_t, p_0), p_t = D_t + min(p_0, min_{k<=t} (c_k - D_k))
+    gained = np.cumsum(d_epochs * fresh_frac * weight, axis=1)
+    ceiling = np.maximum(curves.progress_cap(data, segment), state.progress[:, None])
+    progress = gained + np.minimum(state.progress[:, None], np.minimum.accumulate(ceiling - gained, axis=1))
     last = np.maximum.accumulate(np.where(completed, idx, -1), axis=1)
     applied = np.where(last >= 0, np.take_along_axis(progress, np.clip(last, 0, None), axis=1),
                        state.applied[:, None])
     acc = curves.accuracy(applied, segment, plan.infer_format[:, None])
 
-    state.fresh, state.stale = fresh[:, -1], stale[:, -1]
+    state.fresh, state.stale, state.data = fresh[:, -1], stale[:, -1], data[:, -1]
     state.epoch_phase, state.progress, state.applied = epochs[:, -1], progress[:, -1], applied[:, -1]
     return acc
 
@@ -251,18 +265,20 @@ def _numba_window(state: State, plan: Plan, step_segments: np.ndarray, curves: S
     weight = np.ones(n) if plan.epoch_weight is None else plan.epoch_weight
     hold = np.zeros(n, dtype=np.bool_) if plan.hold is None else np.ascontiguousarray(np.broadcast_to(plan.hold, (n,)),
                                                                                        dtype=np.bool_)
-    for name in ("segment", "progress", "applied", "epoch_phase", "fresh", "stale"):  # updated in place
+    share = np.ones(n) if plan.data_fraction is None else plan.data_fraction
+    for name in ("segment", "progress", "applied", "epoch_phase", "fresh", "stale", "data"):  # updated in place
         setattr(state, name, np.array(getattr(state, name), dtype=np.int64 if name == "segment" else np.float64))
     acc, labels, epochs = np.empty(n), np.empty(n), np.empty(n)
     step_acc = np.empty((n, n_steps) if keep_steps else (0, 0))
     window_kernel(np.ascontiguousarray(step_segments, dtype=np.int64), float(STEP_S), DRIFT_TRANSFER,
+                  cap_table(), f64(share),
                   f64(r.base_label), f64(r.base_epoch), *(np.ascontiguousarray(a, dtype=np.float64) for a in
                                        (r.start_s, r.end_s, r.label, r.epoch)),
                   f64(plan.buffer_capacity), np.ascontiguousarray(np.broadcast_to(clear, (n,)), dtype=np.int64),
                   f64(weight), hold, np.ascontiguousarray(np.broadcast_to(plan.infer_format, (n,)), dtype=np.int64),
                   curves.b0, curves.b1, curves.b2, curves.label_acc, np.ascontiguousarray(curves.delta),
                   state.segment, state.progress, state.applied, state.epoch_phase, state.fresh, state.stale,
-                  acc, labels, epochs, keep_steps, step_acc)
+                  state.data, acc, labels, epochs, keep_steps, step_acc)
     return acc, (step_acc if keep_steps else None), labels, epochs
 
 

@@ -24,20 +24,22 @@ def _accuracy(e, b0, b1, b2, label_acc, delta):
 
 
 @numba.njit(cache=True, nogil=True)
-def window_kernel(step_segments, step_s, transfer, base_label, base_epoch, start, end, lab, ep, cap, clear_step, weight,
-                  hold, fmt, b0, b1, b2, label_acc, delta, seg_state, progress, applied, epoch_phase, fresh, stale,
-                  acc_mean, labels_sum, epochs_sum, keep_steps, step_acc):
+def window_kernel(step_segments, step_s, transfer, cap_table, share, base_label, base_epoch, start,
+                  end, lab, ep, cap, clear_step, weight, hold, fmt, b0, b1, b2, label_acc, delta, seg_state, progress,
+                  applied, epoch_phase, fresh, stale, data, acc_mean, labels_sum, epochs_sum, keep_steps, step_acc):
     """Advance every candidate's state over one window; writes the per-candidate outputs."""
     n = base_label.shape[0]
     n_steps = step_segments.shape[0]
     n_phases = start.shape[1]
+    n_table = cap_table.shape[0]
     for c in range(n):
         cap_c = cap[c]
         clr = clear_step[c]
         w = weight[c]
         f = fmt[c]
         g_state = seg_state[c]
-        fr, st, ph, pr, ap = fresh[c], stale[c], epoch_phase[c], progress[c], applied[c]
+        fr, st, ph, pr, ap, dt = fresh[c], stale[c], epoch_phase[c], progress[c], applied[c], data[c]
+        sh = share[c]
         acc_sum = 0.0
         lab_sum = 0.0
         ep_sum = 0.0
@@ -53,18 +55,19 @@ def window_kernel(step_segments, step_s, transfer, base_label, base_epoch, start
                 if st > cap_c:
                     st = cap_c
                 fr = 0.0
+                dt = 0.0
                 pr = transfer * pr
                 ap = transfer * ap
                 g_state = g
             clears = s <= clr < e
-            f0, s0, ph0, p0 = fr, st, ph, pr
+            f0, s0, ph0 = fr, st, ph
             cs_l = 0.0
             before_clear = 0.0
             cs_e = 0.0
-            cs_p = 0.0
             next_epoch = np.floor(ph0 + _EPS) + 1.0  # the epoch whose completion moves accuracy next
             gb0, gb1, gb2, gla, gd = b0[g], b1[g], b2[g], label_acc[g], delta[f, g]
             acc_now = _accuracy(ap, gb0, gb1, gb2, gla, gd)
+            cap_unit = gb1 / gb0 if gb0 > 0.0 and gb1 > 0.0 else -1.0  # -1: no cap
             for i in range(s, e):
                 t0 = i * step_s
                 t1 = t0 + step_s
@@ -102,8 +105,16 @@ def window_kernel(step_segments, step_s, transfer, base_label, base_epoch, start
                 d = er * step_s * (1.0 if held > 0 else 0.0)
                 cs_e += d
                 ph = ph0 + cs_e
-                cs_p += d * ff * w
-                pr = p0 + cs_p
+                if fr * sh > dt:
+                    dt = fr * sh
+                grown = pr + d * ff * w
+                if grown > pr:  # training never lowers progress; the cap is curves.progress_cap
+                    if cap_unit > 0.0 and dt < n_table - 1:
+                        ceiling = cap_unit * cap_table[int(dt)]
+                        if grown > ceiling:
+                            grown = ceiling
+                    if grown > pr:
+                        pr = grown
                 if ph + _EPS >= next_epoch:  # i.e. floor(ph + eps) > floor(previous ph + eps)
                     if not hold[c]:
                         ap = pr
@@ -116,7 +127,7 @@ def window_kernel(step_segments, step_s, transfer, base_label, base_epoch, start
         if hold[c]:  # the window's retraining is deployed for the next window
             ap = pr
         seg_state[c] = g_state
-        fresh[c], stale[c], epoch_phase[c], progress[c], applied[c] = fr, st, ph, pr, ap
+        fresh[c], stale[c], epoch_phase[c], progress[c], applied[c], data[c] = fr, st, ph, pr, ap, dt
         acc_mean[c] = acc_sum / n_steps
         labels_sum[c] = lab_sum * step_s
         epochs_sum[c] = ep_sum * step_s

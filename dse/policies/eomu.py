@@ -5,7 +5,9 @@ in for EOMU's frame-difference selection) are labeled continuously. Every `inter
 10 s windows) a decayed mean of the accuracy on the newest labels is updated; when it falls more
 than `trigger_drop` below its level before, retraining is triggered. The number of epochs (1-30)
 is chosen by simulated annealing on the accuracy the proxy curve predicts over the next
-`window_s`, and the epochs run over the buffer of recent key frames. The default labeling rate
+`window_s`, and the epochs run over the newest interval's key frames (as in DaCapo's artifact,
+which retrains on the current 10 s window's key frames only: about 57 samples at 30 FPS, so the
+engine's data-size cap keeps EOMU well below a full window's gain). The default labeling rate
 is the one DaCapo's artifact gives EOMU with a WideResNet50-2 teacher (19% of frames; 17% with
 ViT-B/16). Not modelled: the artifact runs each 10 s window as inference, then labeling, then
 retraining, so a retrained model serves only the next window.
@@ -75,7 +77,7 @@ class Eomu(AllocationPolicy):
         key_rate = self.p["key_frame_fraction"] * ctx.fps
         label_share = np.where(ok, np.minimum(key_rate * t["t_label"] / slow, 0.5), 0.0)  # of wall-clock time
         label_rate = np.where(ok, label_share * slow / t["t_label"], 0.0)
-        buffer = np.maximum(label_rate * ctx.window_s, 1.0)
+        buffer = np.maximum(label_rate * self.p["interval_s"], 1.0)  # one interval's key frames
         epoch_s = np.where(ok, buffer * t["t_train"] / (slow * (1 - label_share)), np.inf)
         starts, ends = [np.zeros(n)], [self.train_left_s.copy()]
         end_s = self.train_left_s.copy()

@@ -27,11 +27,13 @@ def _random_window(seed: int, n: int = 40):
                 infer_j_per_frame=rng.uniform(0, 1, n), rates=rates, n_steps=S,
                 buffer_capacity=rng.choice([10.0, 300.0, 1e6], n), label_j_per_sample=rng.uniform(0, 1, n),
                 epoch_j=rng.uniform(0, 1, n), clear_step=rng.choice([-1, 0, 37, 119, 200], n),
-                epoch_weight=rng.choice([1.0, 0.4], n), hold=rng.random(n) < 0.3)
+                epoch_weight=rng.choice([1.0, 0.4], n), hold=rng.random(n) < 0.3,
+                data_fraction=rng.choice([1.0, 0.25], n))
     state = State.initial(n)
     state.segment[:] = rng.integers(0, 3, n)
     for name in ("progress", "applied", "fresh", "stale"):
         setattr(state, name, rng.choice([0.0, 2.0, 50.0], n))
+    state.data = rng.choice([0.0, 100.0, 1000.0], n)
     state.epoch_phase = rng.choice([0.0, 0.5, 2.999999], n)
     cut = int(rng.integers(1, S))
     segments = np.where(np.arange(S) < cut, rng.integers(0, 3), rng.integers(0, 3)).astype(np.int64)
@@ -48,7 +50,7 @@ def test_compiled_engine_matches_the_reference(seed):
     fast = run_window(fast_state, plan, segments, curves, 30.0, engine="numba")
     for name in ("accuracy", "step_accuracy", "energy_j", "labels", "epochs"):
         np.testing.assert_allclose(getattr(fast, name), getattr(ref, name), rtol=1e-9, atol=1e-12, err_msg=name)
-    for name in ("segment", "progress", "applied", "epoch_phase", "fresh", "stale"):
+    for name in ("segment", "progress", "applied", "epoch_phase", "fresh", "stale", "data"):
         np.testing.assert_allclose(getattr(fast_state, name), getattr(ref_state, name), rtol=1e-9, atol=1e-12,
                                    err_msg=name)
 
