@@ -49,8 +49,8 @@ def simulate(costs: PairCosts, policy_cls, params: Mapping[str, object] | None, 
     loaded = [load_scenario(s) for s in scenarios]
     n = costs.n_candidates
     n_windows = max(s.n_windows for s in loaded)
-    window_acc = np.full((n, len(loaded), n_windows), np.nan)
-    window_labels, window_epochs, window_energy = (np.full_like(window_acc, np.nan) for _ in range(3))
+    # (outputs, scenarios, windows, C): each window writes contiguous rows; viewed as (C, S, W) at the end
+    per_window = np.full((4, len(loaded), n_windows, n), np.nan)
     scen_acc = np.zeros((n, len(loaded)))
     processed = np.zeros((n, len(loaded)))
     energy = np.zeros((n, len(loaded)))
@@ -72,10 +72,8 @@ def simulate(costs: PairCosts, policy_cls, params: Mapping[str, object] | None, 
             ctx = WindowContext(w, step_segments, state, curves, scen.fps, scen.window_s)
             plan = policy.plan(ctx)
             out = run_window(state, plan, step_segments, curves, scen.fps, keep_steps=record is not None)
-            window_acc[:, j, w] = out.accuracy
-            window_labels[:, j, w] = out.labels
-            window_epochs[:, j, w] = out.epochs
-            window_energy[:, j, w] = out.energy_j
+            for k, values in enumerate((out.accuracy, out.labels, out.epochs, out.energy_j)):
+                per_window[k, j, w] = values
             if w >= scen.warmup_windows:
                 processed[:, j] += plan.processed
                 energy[:, j] += out.energy_j
@@ -85,8 +83,9 @@ def simulate(costs: PairCosts, policy_cls, params: Mapping[str, object] | None, 
                                  "accuracy": out.step_accuracy[record], "processed": float(plan.processed[record]),
                                  "label_rate": label_rate[0], "epoch_rate": epoch_rate[0]})
         evaluated = scen.n_windows - scen.warmup_windows
-        scen_acc[:, j] = np.mean(window_acc[:, j, scen.warmup_windows:scen.n_windows], axis=1)
+        scen_acc[:, j] = np.mean(per_window[0, j, scen.warmup_windows:scen.n_windows], axis=0)
         processed[:, j] /= evaluated
         seconds += evaluated * scen.window_s
+    window_acc, window_labels, window_epochs, window_energy = np.moveaxis(per_window, -1, 1)
     return SimResult(tuple(scenarios), window_acc, scen_acc, processed, energy, energy.sum(axis=1) / seconds,
                      window_labels, window_epochs, window_energy, timeline)
