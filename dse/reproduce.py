@@ -11,7 +11,7 @@ artifact for the configurations):
 | EOMU | orin-high | eomu | EOMU's labeling rate |
 | DaCapo-Spatial | dacapo | dacapo-spatial | published per-pair configs; ResNet34 by the allocator |
 | DaCapo-Spatiotemporal | dacapo | dacapo-spatiotemporal | DaCapo's defaults |
-| RTX3090 | rtx3090 | ekya | Ekya's labeling rate; the RTX 3090 run's training recipe |
+| RTX3090 | rtx3090 | ekya | every frame of the previous window; the RTX 3090 run's training recipe |
 
 Ekya's labeling rates are the artifact's (ResNet18 20.75%, ViT-B/32 20%); for ResNet34 the
 DaCapo-Spatial allocator's choice is used. EOMU's are the artifact's per teacher (WRN50-2 19%,
@@ -20,7 +20,10 @@ training recipes set Ekya's `epoch_weight` (progress per epoch relative to DaCap
 batch 16): the artifact trains Ekya on Orin with lr 1e-4, batch 32 (0.05) and the RTX 3090 run with
 lr 7e-3, batch 16 (7). The artifact scores both per-window baselines with the model trained in
 the previous window (Ekya on Orin: evaluate, label, then retrain for the next window; the RTX
-3090 run: retrain on the previous window's frames), so they run with Ekya's `deploy = "window"`.
+3090 run, fp-cl/run_fp_cl.py: retrain on every frame of the previous window, keeping the best
+epoch), so they run with Ekya's `deploy = "window"`, the RTX 3090 with `label_fraction = 1`. GPU
+platforms compute in floating point (Orin with AMP, the RTX 3090 in FP32): no MX accuracy delta
+(`policies._base.GPU_FORMAT`).
 """
 
 from __future__ import annotations
@@ -76,7 +79,8 @@ def system_run(system: str, pair: str) -> tuple[str, str, dict]:
                  else {}),
         "DaCapo-Spatial": ("dacapo", "dacapo-spatial", {"label_fraction": SPATIAL_LABEL_FRACTION.get(pair, 0.0)}),
         "DaCapo-Spatiotemporal": ("dacapo", "dacapo-spatiotemporal", {}),
-        "RTX3090": ("rtx3090", "ekya", {**ekya, "epoch_weight": RTX3090_EPOCH_WEIGHT, "deploy": "window"}),
+        "RTX3090": ("rtx3090", "ekya", {"label_fraction": 1.0, "epoch_weight": RTX3090_EPOCH_WEIGHT,
+                                        "deploy": "window"}),
     }
     return table[system]
 

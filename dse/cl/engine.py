@@ -14,7 +14,7 @@ changes it may hold):
   largest set this segment counts, and training never lowers progress); accuracy follows the
   segment's proxy curve, but changes only when an epoch *completes* (or, for a plan that holds
   its weights, from the next window on);
-* a segment change (drift) keeps `DRIFT_TRANSFER` (calibrated, 0.18) of the progress: the
+* a segment change (drift) keeps `DRIFT_TRANSFER` (calibrated, 0.16) of the progress: the
   student starts near the new segment's accuracy before adaptation; a policy may clear the
   buffer at any step (drift detection);
 * frames inference cannot process in time count as wrong (DaCapo's metric).
@@ -42,7 +42,7 @@ from .curves import SegmentCurves, cap_table
 #: DaCapo's Figure 9): least squares over the 14 published ResNet18/WRN50-2 and ViT-B/32/ViT-B/16
 #: geomeans, everything else fixed, by `scripts/calibrate_transfer.py` (its output is in
 #: docs/calibration.md). ResNet34/WRN101-2 and ES1/ES2 are predictions.
-DRIFT_TRANSFER = 0.18
+DRIFT_TRANSFER = 0.16
 
 
 def carried_over(progress: np.ndarray) -> np.ndarray:

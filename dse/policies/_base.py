@@ -37,6 +37,12 @@ class Param:
 MX_FORMATS: tuple[str, ...] = ("mx4", "mx6", "mx9")
 
 
+#: The format GPU platforms compute in, for the accuracy delta: they run FP16/FP32 (DaCapo's
+#: artifact: Ekya on Orin with AMP, the RTX 3090 run in FP32), and of the modelled formats the
+#: 16-bit float BF16 is the one without a quantization loss (delta 0, as FP32's).
+GPU_FORMAT = "bf16"
+
+
 def precision_params(note: str = "") -> dict[str, Param]:
     """The inference/labeling and retraining format parameters most policies declare."""
     return {"infer_precision": Param("mx6", choices=MX_FORMATS, doc=f"inference and labeling format{note}"),
@@ -121,7 +127,10 @@ class AllocationPolicy(ABC):
         return out
 
     def formats(self, param: str) -> np.ndarray:
-        """Per candidate, the `accel.FORMAT_NAMES` index of an MX precision parameter."""
+        """Per candidate, the `accel.FORMAT_NAMES` index of an MX precision parameter; on a GPU
+        platform (where the MX parameters do not apply) `GPU_FORMAT`."""
+        if self.costs.time_shared:
+            return np.full(self.n, FORMAT_NAMES.index(GPU_FORMAT))
         return np.array([FORMAT_NAMES.index(MX_FORMATS[i]) for i in self.p[param]])
 
     def fewest_infer_rows(self) -> np.ndarray:

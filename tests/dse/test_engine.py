@@ -78,14 +78,14 @@ def test_stale_buffer_does_not_adapt_and_drift_resets_progress(monkeypatch):
 
 
 def test_drift_carries_the_calibrated_fraction_of_adaptation_over():
-    assert engine.DRIFT_TRANSFER == 0.18
+    assert engine.DRIFT_TRANSFER == 0.16
     state = State.initial(1)
     state.fresh[:] = FULL
     state.applied[:] = state.progress[:] = 3.0
     out = run_window(state, plan(epoch_rate=1 / 10), np.ones(S, dtype=int), CURVES, fps=30)
-    # segment 1 at 0.18 * 3 = 0.54 epochs: 1 - (1/(10 * 0.54 + 4) + 0.15) = 0.74362
-    assert np.allclose(out.step_accuracy[0], 1 - (1 / 9.4 + 0.15))
-    assert state.applied[0] == pytest.approx(0.54) and state.stale[0] == FULL
+    # segment 1 at 0.16 * 3 = 0.48 epochs: 1 - (1/(10 * 0.48 + 4) + 0.15) = 0.73636
+    assert np.allclose(out.step_accuracy[0], 1 - (1 / 8.8 + 0.15))
+    assert state.applied[0] == pytest.approx(0.48) and state.stale[0] == FULL
 
 
 @pytest.mark.parametrize("engine_name", ["numpy", "numba"])

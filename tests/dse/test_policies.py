@@ -54,6 +54,17 @@ def test_policy_contract_on_a_gpu(name):
     assert np.all((r.scenario_accuracy > 0) & (r.scenario_accuracy <= 1))
 
 
+@pytest.mark.parametrize("name", ["ekya", "eomu", "edgeol", "static"])
+def test_gpu_platforms_infer_without_an_mx_accuracy_delta(name):
+    # the MX precision parameters apply to arrays only: a GPU computes in floating point
+    from accel import FORMAT_NAMES
+    from dse.policies._base import GPU_FORMAT
+
+    costs = gpu_pair_costs(PLATFORMS["orin-high"], *PAIR)
+    policy = POLICIES[name](costs, {"infer_precision": "mx4"})
+    assert np.all(policy.formats("infer_precision") == FORMAT_NAMES.index(GPU_FORMAT))
+
+
 @pytest.mark.parametrize("name", sorted(POLICIES))
 def test_policies_declare_documented_parameters(name):
     cls = POLICIES[name]
