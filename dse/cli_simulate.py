@@ -7,6 +7,7 @@ import numpy as np
 
 from accel import PLATFORMS
 
+from .cl.curves import CurveBook
 from .cl.engine import STEP_S
 from .cl.pairs import resolve_pair
 from .cl.run import run_system
@@ -62,8 +63,10 @@ def trial_system(study_name: str, number: int, storage: str | None) -> tuple:
 @click.option("--trial", type=click.IntRange(0), help="Trial number (with --study), e.g. from a report's table.")
 @click.option("--storage", help="Storage of --study. [.dse/studies.journal]")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--proxies", type=click.Path(dir_okay=False), default=None,
+              help="Accuracy-curves Parquet file instead of the shipped defaults.")
 def simulate(design, platform, policy, params, pair, scenarios, vit_artifact, plot_path, study_name, trial, storage,
-             fmt) -> None:
+             fmt, proxies) -> None:
     """Per-window accuracy, labels, epochs and energy of one system; summary below."""
     student, teacher = resolve_pair(pair)
     target, values = platform or design, parse_params(params)
@@ -74,7 +77,7 @@ def simulate(design, platform, policy, params, pair, scenarios, vit_artifact, pl
         target, policy, values = trial_system(study_name, trial, storage)
         label = f"{study_name} trial {trial}"
     result = run_system(target, policy, values, student, teacher, tuple(scenarios),
-                        vit_attention=not vit_artifact, record=0)
+                        vit_attention=not vit_artifact, book=CurveBook(proxies), record=0)
     rows = []
     for j, name in enumerate(result.scenarios):
         for w in range(result.window_accuracy.shape[2]):

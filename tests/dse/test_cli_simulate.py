@@ -29,6 +29,7 @@ def test_gpu_platform_with_a_time_shared_policy(capsys):
     (("--pair", "alexnet"), "unknown pair"),
     (("--param", "n_t=-5"), "policy.n_t"),
     (("--scenario", "S9"), "neither a shipped scenario"),
+    (("--proxies", "no-such-curves.parquet"), "does not exist"),
 ])
 def test_mistakes_exit_2_with_one_line(capsys, args, text):
     code, out, err = run(capsys, "simulate", *args)

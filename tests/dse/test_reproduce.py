@@ -8,6 +8,9 @@ import pytest
 
 from dse.cli import main
 from dse.reproduce import PUBLISHED, SCENARIOS, SYSTEMS, agreement
+from workloads.proxies import DEFAULT_CURVES
+
+from ..cli_helpers import run
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +86,23 @@ def test_reproduction_keeps_its_agreement_with_the_published_figure(out_dir):
     a = agreement([{**r, "accuracy_pct": float(r["accuracy_pct"])} for r in _rows(out_dir / "figure9.csv")])
     assert a.within_3_points >= 12 and a.max_points < 3.4 and a.rms_points < 1.76
     assert a.ranking == {"resnet18-wrn50": True, "vit_b32-vit_b16": True}
+
+
+def test_proxies_option_reads_a_curves_file(capsys, tmp_path, out_dir):
+    code, _, _ = run(capsys, "reproduce", "dacapo", "--proxies", str(DEFAULT_CURVES), "--out", str(tmp_path / "r"))
+    assert code == 0
+    assert (tmp_path / "r" / "figure9.csv").read_text() == (out_dir / "figure9.csv").read_text()
+    assert f"Accuracy proxies: `{DEFAULT_CURVES}`" in (tmp_path / "r" / "figure9.md").read_text()
+
+
+def test_proxies_without_every_pair_fail_before_writing(capsys, tmp_path):
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(DEFAULT_CURVES)
+    keep = pc.not_equal(table.column("student"), "vit_b_32")
+    partial = tmp_path / "partial.parquet"
+    pq.write_table(table.filter(keep), partial)
+    code, out, err = run(capsys, "reproduce", "dacapo", "--proxies", str(partial), "--out", str(tmp_path / "r"))
+    assert code == 2 and "no curves for student vit_b_32" in err and err.count("\n") == 1
+    assert not (tmp_path / "r").exists()
