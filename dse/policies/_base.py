@@ -19,7 +19,7 @@ from accel import FORMAT_NAMES
 
 from ..cl.costs import PairCosts
 from ..cl.curves import SegmentCurves
-from ..cl.engine import STEP_S, Plan, State
+from ..cl.engine import STEP_S, Plan, State, carried_over
 from ..errors import DseError
 
 
@@ -66,6 +66,22 @@ class WindowContext:
         """Steps at which a new segment starts (step 0 if the window starts one)."""
         first = [0] if np.any(self.state.segment != self.step_segments[0]) else []
         return first + (np.flatnonzero(np.diff(self.step_segments)) + 1).tolist()
+
+    def on_first_segment(self, progress: np.ndarray) -> np.ndarray:
+        """`progress` (per candidate, on the state's segment) as it stands on the window's first
+        segment: carried over where the window starts a new one."""
+        same = self.state.segment == self.step_segments[0]
+        return np.where(same, progress, carried_over(progress))
+
+    def accuracy_across_drift(self, k: int, fmt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(accuracy before, accuracy after) the drift that starts at step k, as a policy can know
+        them: the deployed student's progress before a drift at the window's start; for a later
+        drift the retraining of this window is not known yet, so none."""
+        n = len(self.state.segment)
+        old = self.state.segment if k == 0 else np.full(n, self.step_segments[k - 1])
+        progress = self.state.applied if k == 0 else np.zeros(n)
+        return (self.curves.accuracy(progress, old, fmt),
+                self.curves.accuracy(carried_over(progress), np.full(n, self.step_segments[k]), fmt))
 
 
 class AllocationPolicy(ABC):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..cl.costs import PairCosts
-from ..cl.engine import carried_over
 from ._base import WindowContext
 
 
@@ -40,7 +39,7 @@ def predicted_accuracy(ctx: WindowContext, f_inf: np.ndarray, choices: np.ndarra
     n = len(epoch_s)
     epoch_s = np.where(np.isfinite(epoch_s), epoch_s, 2 * ctx.window_s)  # can never complete
     seg = np.full(n, ctx.step_segments[0])
-    p0 = np.where(ctx.state.segment == seg, ctx.state.applied, carried_over(ctx.state.applied))
+    p0 = ctx.on_first_segment(ctx.state.applied)
     e = np.asarray(choices, dtype=np.float64)[None, :]
     k = np.arange(int(e.max()) + 1)[None, None, :]
     acc_k = ctx.curves.accuracy(p0[:, None, None] + weight * np.minimum(k, e[..., None]),

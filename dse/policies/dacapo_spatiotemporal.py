@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cl.engine import STEP_S, Plan, Schedule, carried_over, disjoint
+from ..cl.engine import STEP_S, Plan, Schedule, disjoint
 from ._base import (
     AllocationPolicy,
     Param,
@@ -57,10 +57,7 @@ class DacapoSpatiotemporal(AllocationPolicy):
         clear = np.full(n, -1)
         detections = [self.pending_s]  # a detection that falls after the previous window ended
         for k in ctx.drift_steps():
-            old_seg = ctx.state.segment if k == 0 else np.full(n, ctx.step_segments[k - 1])
-            progress = ctx.state.applied if k == 0 else np.zeros(n)  # mid-window: not yet known
-            val_acc = ctx.curves.accuracy(progress, old_seg, self.f_inf)
-            new_acc = ctx.curves.accuracy(carried_over(progress), np.full(n, ctx.step_segments[k]), self.f_inf)
+            val_acc, new_acc = ctx.accuracy_across_drift(k, self.f_inf)
             fires = ok & (val_acc - new_acc > self.p["drift_threshold"])
             detections.append(np.where(fires, k * STEP_S + period, np.inf))  # when the next labeling ends
         self.pending_s = np.full(n, np.inf)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cl.engine import Plan, Schedule, carried_over
+from ..cl.engine import Plan, Schedule
 from ._base import AllocationPolicy, Param, WindowContext, precision_params
 from ._timeshare import device_times, inference_share, predicted_accuracy
 
@@ -81,9 +81,8 @@ class Ekya(AllocationPolicy):
         predicted, fits = predicted_accuracy(ctx, self.f_inf, EPOCH_CHOICES, epoch_s, start_s, budget_s,
                                              self.p["epoch_weight"][:, None, None])
         # deployed next window: what counts is the accuracy the retrained model reaches
-        seg = np.full(self.n, ctx.step_segments[0])
-        p0 = np.where(ctx.state.segment == seg, ctx.state.progress, carried_over(ctx.state.progress))
+        p0 = ctx.on_first_segment(ctx.state.progress)
         reached = ctx.curves.accuracy(p0[:, None] + self.p["epoch_weight"][:, None] * EPOCH_CHOICES[None, :],
-                                      seg[:, None], self.f_inf[:, None])
+                                      ctx.step_segments[0], self.f_inf[:, None])
         predicted = np.where((self.p["deploy"] == 1)[:, None], reached, predicted)
         return EPOCH_CHOICES[np.argmax(np.where(fits, predicted, -np.inf), axis=1)]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cl.engine import STEP_S, Plan, Schedule, carried_over, disjoint
+from ..cl.engine import STEP_S, Plan, Schedule, disjoint
 from ._base import AllocationPolicy, Param, WindowContext, precision_params
 from ._timeshare import device_times, inference_share, predicted_accuracy
 
@@ -82,11 +82,8 @@ class Eomu(AllocationPolicy):
         starts, ends = [np.zeros(n)], [self.train_left_s.copy()]
         end_s = self.train_left_s.copy()
         for k in ctx.drift_steps() if ctx.window > 0 else [0]:
-            old = ctx.state.segment if k == 0 else np.full(n, ctx.step_segments[k - 1])
-            progress = ctx.state.applied if k == 0 else np.zeros(n)
-            drop = ctx.curves.accuracy(progress, old, self.f_inf) - ctx.curves.accuracy(
-                carried_over(progress), np.full(n, ctx.step_segments[k]), self.f_inf)
-            delay = np.zeros(n) if ctx.window == 0 else self._trigger_delay_s(drop)
+            before, after = ctx.accuracy_across_drift(k, self.f_inf)
+            delay = np.zeros(n) if ctx.window == 0 else self._trigger_delay_s(before - after)
             start = k * STEP_S + delay
             table, fits = predicted_accuracy(ctx, self.f_inf, EPOCHS, epoch_s, start, np.full(n, 2 * ctx.window_s))
             length = np.where(np.isfinite(start) & ok, self._anneal(table, fits) * epoch_s, 0.0)
