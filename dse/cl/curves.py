@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,11 +65,18 @@ def cap_table() -> np.ndarray:
     """s / (1 - s) with s = (n / FULL_DATA_SAMPLES) ** DATA_EXPONENT for n = 0 .. FULL_DATA_SAMPLES
     whole samples (the last entry, and any larger set, is unbounded): the progress cap in units
     of b1 / b0, the same for every curve, so the engines look it up instead of taking a power
-    every step."""
-    n = np.arange(int(np.ceil(FULL_DATA_SAMPLES)) + 1, dtype=np.float64)
-    share = np.minimum(n / FULL_DATA_SAMPLES, 1.0) ** DATA_EXPONENT
+    every step. Built once per value of the two constants (read only)."""
+    return _cap_table(FULL_DATA_SAMPLES, DATA_EXPONENT)
+
+
+@functools.cache
+def _cap_table(full: float, exponent: float) -> np.ndarray:
+    n = np.arange(int(np.ceil(full)) + 1, dtype=np.float64)
+    share = np.minimum(n / full, 1.0) ** exponent
     with np.errstate(divide="ignore"):
-        return np.where(share >= 1.0, np.inf, share / (1.0 - share))
+        table = np.where(share >= 1.0, np.inf, share / (1.0 - share))
+    table.flags.writeable = False
+    return table
 
 
 class CurveBook:
