@@ -26,6 +26,16 @@ from .memory import dram_elements, sram_accesses
 _DPE = PE_KINDS.index("dpe")
 
 
+def _valid_rows(r, rows, granularity, supported):
+    """Row counts a design can give a sub-accelerator, in a format it supports (broadcast)."""
+    return (r >= 1) & (r <= rows) & (r % granularity == 0) & supported
+
+
+def _dpe_terms(is_dpe, fmt: int):
+    """(cycles per K block, pipeline stages refilled per fold): DPE values, or 1 and 0 for MACs."""
+    return np.where(is_dpe, DPE_CYCLES_PER_BLOCK[fmt], 1), np.where(is_dpe, DPE_PIPELINE_STAGES, 0)
+
+
 @dataclass(frozen=True)
 class GemmCosts:
     cycles: np.ndarray
@@ -50,14 +60,12 @@ def gemm_costs(design: Design, m, n, k, fmt: int, rows=None, table: EnergyTable 
           "partition_granularity")}
     m, n, k = (np.asarray(a, dtype=np.int64)[None, :, None] for a in (m, n, k))
     r = d["rows"] if rows is None else np.asarray(rows, dtype=np.int64)[None, None, :]
-    valid = (r >= 1) & (r <= d["rows"]) & (r % d["partition_granularity"] == 0)
-    valid = valid & design.supports(fmt)[:, None, None]
+    valid = _valid_rows(r, d["rows"], d["partition_granularity"], design.supports(fmt)[:, None, None])
     r_safe = np.where(valid, r, 1)
     share = r_safe / d["rows"]
 
     is_dpe = d["pe_kind"] == _DPE
-    cpb = np.where(is_dpe, DPE_CYCLES_PER_BLOCK[fmt], 1)
-    stages = np.where(is_dpe, DPE_PIPELINE_STAGES, 0)
+    cpb, stages = _dpe_terms(is_dpe, fmt)
     cycles = compute_cycles(r_safe, d["cols"], d["dataflow"], m, n, k, d["dpe_width"], cpb, stages)
     compute_s = cycles / (d["freq_mhz"] * 1e6)
 
@@ -120,12 +128,10 @@ def kernel_costs(design: Design, m, n, k, repeat, fmt: int, rows=None,
     uniq, inverse = np.unique(struct, axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
     cols, dataflow, pe_kind, width = (uniq[:, i][:, None, None] for i in range(4))
-    is_dpe = pe_kind == _DPE
-    cpb = np.where(is_dpe, DPE_CYCLES_PER_BLOCK[fmt], 1)
+    cpb, stages = _dpe_terms(pe_kind == _DPE, fmt)
     r_safe = np.maximum(r, 1)[None, None, :]
     gm, gn, gk = m[None, :, None], n[None, :, None], k[None, :, None]
-    cycles = compute_cycles(r_safe, cols, dataflow, gm, gn, gk, width, cpb,
-                            np.where(is_dpe, DPE_PIPELINE_STAGES, 0)).astype(np.float64)  # (S, G, R)
+    cycles = compute_cycles(r_safe, cols, dataflow, gm, gn, gk, width, cpb, stages).astype(np.float64)  # (S, G, R)
     reads, writes = sram_accesses(dataflow, r_safe, cols, gm, gn, gk)
     bits = BITS_PER_ELEMENT[fmt]
     sram_bits = np.einsum("sgr,g->sr", (reads + writes) * float(bits), rep)
@@ -142,8 +148,7 @@ def kernel_costs(design: Design, m, n, k, repeat, fmt: int, rows=None,
         compute_s = cycles[i][None, :, :] / (design.freq_mhz[sel] * 1e6)[:, None, None]
         latency[sel] = np.einsum("dgr,g->dr", np.maximum(compute_s, dram_s[sel][:, :, None]), rep)
     rr = r[None, :]
-    valid = (rr >= 1) & (rr <= design.rows[:, None]) & (rr % design.partition_granularity[:, None] == 0)
-    valid = valid & design.supports(fmt)[:, None]
+    valid = _valid_rows(rr, design.rows[:, None], design.partition_granularity[:, None], design.supports(fmt)[:, None])
     energy_pj = (steps[inverse][:, None] * table.step_pj[:, fmt][:, None]
                  + sram_bits[inverse] * table.sram_pj_per_bit[:, None]
                  + (dram_bytes @ rep * 8 * table.dram_pj_per_bit)[:, None])
