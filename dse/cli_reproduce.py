@@ -34,8 +34,8 @@ def dacapo(out_dir: str, proxies: str | None) -> None:
     rep.write_csv(artifact, out / "figure9.csv")
     rep.write_csv(full, out / "figure9_full_vit.csv")
     source = f"Accuracy proxies: `{proxies}`.\n\n" if proxies else ""
-    text = ("# DaCapo Figure 9, reproduced by cl-dse\n\nAccuracy (%) over all frames, mean over evaluated windows; "
-            "GMEAN is the geometric mean over S1-S6.\n\n" + source
+    text = ("# DaCapo Figure 9, reproduced by cl-dse\n\nAccuracy (%) over all frames, geometric mean over evaluated "
+            "windows; GMEAN is the geometric mean over S1-S6.\n\n" + source
             + rep.markdown(artifact, "ViT as in DaCapo's artifact (no attention GEMMs): comparable with the published "
                                      "values")
             + "\n" + rep.markdown(full, "Complete ViT"))
