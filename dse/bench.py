@@ -110,8 +110,8 @@ def bench_cl(candidates: int = 20_000, one_at_a_time: int = 20, reference: int =
         return simulate(accel_pair_costs(d, *pair, needs=needs), policy, None, *pair, scenarios, book)
 
     run(designs.take([0]))  # warm: scenarios, curves, the compiled engine
-    batch_s = _best_time(lambda: run(designs), repeats=1)
-    single_s = _best_time(lambda: [run(designs.take([i])) for i in range(one_at_a_time)], repeats=1)
+    batch_s = _best_time(lambda: run(designs))  # best of 3, like timeit: this machine's noise is +-5%
+    single_s = _best_time(lambda: [run(designs.take([i])) for i in range(one_at_a_time)])
     default = engine.engine_name()
     engine.ENGINE = "numpy"
     try:
