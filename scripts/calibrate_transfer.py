@@ -4,10 +4,11 @@
 
 The one constant of the simulator fitted to Figure 9: the fraction of a student's adaptation
 that carries over a segment change. Everything else stays as shipped (proxies, kernel costs,
-policies, the artifact's labeling rates and training recipes in dse/reproduce.py). The fit is
-least squares over the 14 published geomeans of the ResNet18/WRN50-2 and ViT-B/32/ViT-B/16 pairs
-(ViT as in the artifact), on a grid of 0.01. ResNet34/WRN101-2 and ES1/ES2 are not used: they
-stay predictions.
+policies, the artifact's labeling rates and training recipes in dse/reproduce.py). The fit uses
+the 14 published geomeans of the ResNet18/WRN50-2 and ViT-B/32/ViT-B/16 pairs (ViT as in the
+artifact), on a grid of 0.01. The criterion is the largest error (minimax), because the target
+(issue 8) bounds every error, not their mean; ties go to the smaller RMS error. The least-squares
+optimum is reported alongside. ResNet34/WRN101-2 and ES1/ES2 are not used: they stay predictions.
 """
 
 from __future__ import annotations
@@ -51,12 +52,17 @@ def main() -> None:
     for t in GRID:
         a = reproduce.agreement(figure9_rows(float(t), book))
         rows.append((float(t), a.rms_points, a.max_points, a.within_3_points, all(a.ranking.values())))
-    best = min(rows, key=lambda r: r[1])
+    best = min(rows, key=lambda r: (round(r[2], 2), r[1]))
+    least_squares = min(rows, key=lambda r: r[1])
     engine.DRIFT_TRANSFER = shipped
     lines = ["# Calibration of the drift transfer (dse/cl/engine.py DRIFT_TRANSFER)", "",
-             "Written by `python scripts/calibrate_transfer.py --write`. Least squares over the 14 published",
-             "Figure 9 geomeans of the ResNet18/WRN50-2 and ViT-B/32/ViT-B/16 pairs; everything else fixed.",
-             f"Best: **{best[0]:.2f}** (RMS error {best[1]:.3f} points). Shipped: {shipped:.2f}.", "",
+             "Written by `python scripts/calibrate_transfer.py --write`. Fitted to the 14 published Figure 9",
+             "geomeans of the ResNet18/WRN50-2 and ViT-B/32/ViT-B/16 pairs, everything else fixed. Criterion:",
+             "the largest error (minimax; issue 8 bounds every error), ties to the smaller RMS error.",
+             f"Best: **{best[0]:.2f}** (largest error {best[2]:.2f}, RMS {best[1]:.3f} points, "
+             f"{best[3]} of 14 within 3 points). Least squares would give {least_squares[0]:.2f} (RMS "
+             f"{least_squares[1]:.3f}, largest {least_squares[2]:.2f}, {least_squares[3]} of 14 within 3 points). "
+             f"Shipped: {shipped:.2f}.", "",
              f"| transfer | RMS error (points) | max error | within 3 points (of 14) | ranking {RANKING} |",
              "|---|---|---|---|---|"]
     lines += [f"| {t:.2f} | {rms:.3f} | {mx:.2f} | {n} | {'holds' if ok else 'fails'} |" for t, rms, mx, n, ok in rows]

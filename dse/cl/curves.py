@@ -19,7 +19,8 @@ from ..errors import DseError
 #: ViT-B/32 rate gives 720). An assumption: the default curves take their adapted accuracy from
 #: DaCapo's RTX 3090 run, which retrains on every frame of the previous window (3,600), but
 #: consecutive frames of a 30 FPS stream are near-duplicates. With 3,600 here the agreement with
-#: Figure 9 drops (RMS 2.05 points after refitting DRIFT_TRANSFER, 11 of 14 within 3 points).
+#: Figure 9 drops (after refitting DRIFT_TRANSFER: largest error 4.08 points, 12 of 14 within 3
+#: points, against 2.69 and 14 of 14).
 FULL_DATA_SAMPLES = 747.0
 #: Share of the full gain a training set of n samples can reach: (n / FULL_DATA_SAMPLES) ** 0.2.
 #: From Ekya's Table 1 (workloads/data/reference/ekya_summary.md; all layers, 30 epochs): median
@@ -43,22 +44,27 @@ class SegmentCurves:
         acc = curve(epochs, self.b0[segment], self.b1[segment], self.b2[segment])
         return np.minimum(acc, self.label_acc[segment]) + self.delta[fmt, segment]
 
-    def progress_cap(self, samples: np.ndarray, segment: np.ndarray | int) -> np.ndarray:
+    def progress_cap(self, samples: np.ndarray, segment: np.ndarray | int, start: np.ndarray | float = 0.0
+                     ) -> np.ndarray:
         """Most progress (epochs) training on `samples` distinct samples can bring: where the
-        curve's gain reaches the share `(samples / FULL_DATA_SAMPLES) ** DATA_EXPONENT` of its
-        asymptotic gain 1/b1 (infinite from FULL_DATA_SAMPLES on)."""
-        return progress_cap(samples, self.b0[segment], self.b1[segment])
+        student's remaining gap to the asymptote has shrunk by the share
+        `(samples / FULL_DATA_SAMPLES) ** DATA_EXPONENT` (infinite from FULL_DATA_SAMPLES on). The
+        gap is counted from the curve's start, or from below it for a student that began the
+        segment there (`start` < 0 epochs, `engine.carried_over`)."""
+        return progress_cap(samples, self.b0[segment], self.b1[segment], start)
 
 
-def progress_cap(samples, b0, b1):
-    """`SegmentCurves.progress_cap` on raw curve coefficients: the gain of `curve` after p epochs
-    is 1/b1 - 1/(b0 p + b1), so a share s of 1/b1 is reached at p = (b1 / b0) s / (1 - s). A
-    training set counts whole samples (`samples` is rounded down)."""
+def progress_cap(samples, b0, b1, start=0.0):
+    """`SegmentCurves.progress_cap` on raw curve coefficients. The gap of `curve` after e epochs
+    is 1/(b0 e + b1); shrinking the gap at `start` = min(start, 0) epochs by the share s, with
+    t = s / (1 - s), is reached at p = (b1 / b0) t + start (1 + t) (from the curve's start:
+    (b1 / b0) t). A training set counts whole samples (`samples` is rounded down)."""
     table = cap_table()
     n = np.minimum(np.floor(np.asarray(samples, dtype=np.float64)), len(table) - 1).astype(np.int64)
+    t = table[n]
     with np.errstate(divide="ignore", invalid="ignore"):
-        cap = (b1 / b0) * table[n]
-    return np.where(np.isnan(cap) | (b0 <= 0) | (b1 <= 0), np.inf, cap)
+        cap = (b1 / b0) * t + np.minimum(start, 0.0) * (1.0 + t)
+    return np.where(np.isinf(t) | np.isnan(cap) | (b0 <= 0) | (b1 <= 0), np.inf, cap)
 
 
 def cap_table() -> np.ndarray:

@@ -25,9 +25,23 @@ def _accuracy(e, b0, b1, b2, label_acc, delta):
 
 
 @numba.njit(cache=True, nogil=True)
+def _carried(p, transfer, b0, b1, b2, old, new):
+    """`engine.carried_over` for one candidate."""
+    kept = transfer * p if p > 0.0 else 0.0
+    if b0[new] <= 0.0:
+        return kept
+    gap = 1.0 / (b0[old] * p + b1[old]) + b2[old] - b2[new]
+    if gap <= 0.0:
+        return kept
+    level = (1.0 / gap - b1[new]) / b0[new]
+    return level if level < kept else kept
+
+
+@numba.njit(cache=True, nogil=True)
 def window_kernel(step_segments, step_s, transfer, cap_table, share, base_label, base_epoch, start,
                   end, lab, ep, cap, clear_step, weight, hold, fmt, b0, b1, b2, label_acc, delta, seg_state, progress,
-                  applied, epoch_phase, fresh, stale, data, acc_mean, labels_sum, epochs_sum, keep_steps, step_acc):
+                  applied, epoch_phase, fresh, stale, data, seg_start, acc_mean, labels_sum, epochs_sum, keep_steps,
+                  step_acc):
     """Advance every candidate's state over one window; writes the per-candidate outputs."""
     n = base_label.shape[0]
     n_steps = step_segments.shape[0]
@@ -40,6 +54,7 @@ def window_kernel(step_segments, step_s, transfer, cap_table, share, base_label,
         f = fmt[c]
         g_state = seg_state[c]
         fr, st, ph, pr, ap, dt = fresh[c], stale[c], epoch_phase[c], progress[c], applied[c], data[c]
+        ss = seg_start[c]
         sh = share[c]
         acc_sum = 0.0
         lab_sum = 0.0
@@ -57,8 +72,9 @@ def window_kernel(step_segments, step_s, transfer, cap_table, share, base_label,
                     st = cap_c
                 fr = 0.0
                 dt = 0.0
-                pr = transfer * pr
-                ap = transfer * ap
+                pr = _carried(pr, transfer, b0, b1, b2, g_state, g)
+                ap = _carried(ap, transfer, b0, b1, b2, g_state, g)
+                ss = pr if pr < 0.0 else 0.0
                 g_state = g
             clears = s <= clr < e
             f0, s0, ph0 = fr, st, ph
@@ -111,7 +127,8 @@ def window_kernel(step_segments, step_s, transfer, cap_table, share, base_label,
                 grown = pr + d * ff * w
                 if grown > pr:  # training never lowers progress; the cap is curves.progress_cap
                     if cap_unit > 0.0 and dt < n_table - 1:
-                        ceiling = cap_unit * cap_table[int(dt)]
+                        t = cap_table[int(dt)]
+                        ceiling = cap_unit * t + ss * (1.0 + t)
                         if grown > ceiling:
                             grown = ceiling
                     if grown > pr:
@@ -129,6 +146,7 @@ def window_kernel(step_segments, step_s, transfer, cap_table, share, base_label,
             ap = pr
         seg_state[c] = g_state
         fresh[c], stale[c], epoch_phase[c], progress[c], applied[c], data[c] = fr, st, ph, pr, ap, dt
+        seg_start[c] = ss
         acc_mean[c] = acc_sum / n_steps
         labels_sum[c] = lab_sum * step_s
         epochs_sum[c] = ep_sum * step_s

@@ -70,8 +70,9 @@ class WindowContext:
     def on_first_segment(self, progress: np.ndarray) -> np.ndarray:
         """`progress` (per candidate, on the state's segment) as it stands on the window's first
         segment: carried over where the window starts a new one."""
-        same = self.state.segment == self.step_segments[0]
-        return np.where(same, progress, carried_over(progress))
+        first = self.step_segments[0]
+        same = self.state.segment == first
+        return np.where(same, progress, carried_over(progress, self.curves, self.state.segment, first))
 
     def accuracy_across_drift(self, k: int, fmt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(accuracy before, accuracy after) the drift that starts at step k, as a policy can know
@@ -81,7 +82,8 @@ class WindowContext:
         old = self.state.segment if k == 0 else np.full(n, self.step_segments[k - 1])
         progress = self.state.applied if k == 0 else np.zeros(n)
         return (self.curves.accuracy(progress, old, fmt),
-                self.curves.accuracy(carried_over(progress), np.full(n, self.step_segments[k]), fmt))
+                self.curves.accuracy(carried_over(progress, self.curves, old, self.step_segments[k]),
+                                     np.full(n, self.step_segments[k]), fmt))
 
 
 class AllocationPolicy(ABC):

@@ -53,7 +53,7 @@ class Alert(AllocationPolicy):
     def plan(self, ctx: WindowContext) -> Plan:
         n, s = self.n, ctx.n_steps
         seg = np.full(n, ctx.step_segments[0])
-        progress = np.where(ctx.state.segment == seg, ctx.state.applied, 0.0)
+        progress = ctx.on_first_segment(ctx.state.applied)
         predicted = np.stack([o["processed"] * ctx.curves.accuracy(progress, seg, o["f"]) for o in self.options])
         energy = np.stack([o["j_inf"] * np.where(o["processed"] > 0, 1.0, np.inf) for o in self.options])
         meets = predicted >= self.p["accuracy_goal"]

@@ -78,14 +78,54 @@ def test_stale_buffer_does_not_adapt_and_drift_resets_progress(monkeypatch):
 
 
 def test_drift_carries_the_calibrated_fraction_of_adaptation_over():
-    assert engine.DRIFT_TRANSFER == 0.16
+    assert engine.DRIFT_TRANSFER == 0.09
     state = State.initial(1)
     state.fresh[:] = FULL
     state.applied[:] = state.progress[:] = 3.0
     out = run_window(state, plan(epoch_rate=1 / 10), np.ones(S, dtype=int), CURVES, fps=30)
-    # segment 1 at 0.16 * 3 = 0.48 epochs: 1 - (1/(10 * 0.48 + 4) + 0.15) = 0.73636
-    assert np.allclose(out.step_accuracy[0], 1 - (1 / 8.8 + 0.15))
-    assert state.applied[0] == pytest.approx(0.48) and state.stale[0] == FULL
+    # segment 1 at 0.09 * 3 = 0.27 epochs: 1 - (1/(10 * 0.27 + 4) + 0.15) = 0.70075, below the
+    # 1 - (1/35 + 0.1) = 0.87143 the student had on segment 0
+    assert np.allclose(out.step_accuracy[0], 1 - (1 / 6.7 + 0.15))
+    assert state.applied[0] == pytest.approx(0.27) and state.stale[0] == FULL
+
+
+@pytest.mark.parametrize("engine_name", ["numpy", "numba"])
+def test_a_drift_never_raises_accuracy(engine_name):
+    pytest.importorskip(engine_name)
+    # from segment 1 (before 0.60) to segment 0 (before 0.70), no training in the window.
+    # Never adapted (0 epochs): it stays at 0.60, i.e. at -1/6 epochs on segment 0's curve:
+    # gap 1/4 + 0.15 - 0.10 = 0.30 there, (1/0.30 - 5)/10 = -0.16667, 1 - (1/3.3333 + 0.1) = 0.60.
+    # Adapted for 1 epoch (0.77857 on segment 1): the carried 0.09 epochs give 1 - (1/5.9 + 0.1)
+    # = 0.73051 on segment 0, lower, so the carried share stands.
+    state = State.initial(2)
+    state.segment[:] = 1
+    state.applied[:] = state.progress[:] = [0.0, 1.0]
+    out = run_window(state, plan(n=2), np.zeros(S, dtype=int), CURVES, 30, engine=engine_name)
+    np.testing.assert_allclose(state.applied, [-1 / 6, 0.09], atol=1e-12)
+    np.testing.assert_allclose(out.step_accuracy, [[0.60] * S, [1 - (1 / 5.9 + 0.1)] * S], atol=1e-12)
+    # a deficit carries nothing: back to segment 1 the first student starts at that curve's 0.60
+    # (same accuracy there is 0 epochs), not below it; the second keeps 0.09 * 0.09 epochs
+    out = run_window(state, plan(n=2), np.ones(S, dtype=int), CURVES, 30, engine=engine_name)
+    np.testing.assert_allclose(state.applied, [0.0, 0.0081], atol=1e-12)
+    np.testing.assert_allclose(out.step_accuracy[0], 0.60, atol=1e-12)
+
+
+@pytest.mark.parametrize("engine_name", ["numpy", "numba"])
+def test_the_cap_counts_from_below_the_curve_for_a_student_that_arrived_there(engine_name):
+    pytest.importorskip(engine_name)
+    # a never-adapted student enters segment 0 at -1/6 epochs (0.60, gap 0.30 to the asymptote
+    # 0.90, as above); 23 samples shrink that gap by the share s = (23/747) ** 0.2 = 0.49852:
+    # to 0.30 * 0.50148 = 0.15044, i.e. accuracy 0.74956 at (b1/b0) t + start (1 + t) = 0.16470
+    # epochs (t = s / (1 - s) = 0.99410), not at the 0.49705 a student at the curve's start gets
+    state = State.initial(1)
+    state.segment[:] = 1
+    run_window(state, plan(), np.zeros(S, dtype=int), CURVES, 30, engine=engine_name)
+    assert state.start[0] == pytest.approx(-1 / 6)
+    state.fresh[:] = 23.0
+    out = run_window(state, plan(epoch_rate=1 / 10, capacity=23.0), np.zeros(S, dtype=int), CURVES, 30,
+                     engine=engine_name)
+    np.testing.assert_allclose(state.progress, 0.16470, atol=1e-5)
+    np.testing.assert_allclose(out.step_accuracy[0, -1], 0.74956, atol=1e-5)
 
 
 @pytest.mark.parametrize("engine_name", ["numpy", "numba"])

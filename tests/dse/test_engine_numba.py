@@ -31,8 +31,11 @@ def _random_window(seed: int, n: int = 40):
                 data_fraction=rng.choice([1.0, 0.25], n))
     state = State.initial(n)
     state.segment[:] = rng.integers(0, 3, n)
-    for name in ("progress", "applied", "fresh", "stale"):
+    for name in ("fresh", "stale"):
         setattr(state, name, rng.choice([0.0, 2.0, 50.0], n))
+    for name in ("progress", "applied"):  # -0.05: below the curve's start (b0 e + b1 stays > 0)
+        setattr(state, name, rng.choice([-0.05, 0.0, 2.0, 50.0], n))
+    state.start = np.minimum(state.progress, rng.choice([0.0, -0.05], n))
     state.data = rng.choice([0.0, 100.0, 1000.0], n)
     state.epoch_phase = rng.choice([0.0, 0.5, 2.999999], n)
     cut = int(rng.integers(1, S))
@@ -50,7 +53,7 @@ def test_compiled_engine_matches_the_reference(seed):
     fast = run_window(fast_state, plan, segments, curves, 30.0, engine="numba")
     for name in ("accuracy", "step_accuracy", "energy_j", "labels", "epochs"):
         np.testing.assert_allclose(getattr(fast, name), getattr(ref, name), rtol=1e-9, atol=1e-12, err_msg=name)
-    for name in ("segment", "progress", "applied", "epoch_phase", "fresh", "stale", "data"):
+    for name in ("segment", "progress", "applied", "epoch_phase", "fresh", "stale", "data", "start"):
         np.testing.assert_allclose(getattr(fast_state, name), getattr(ref_state, name), rtol=1e-9, atol=1e-12,
                                    err_msg=name)
 
