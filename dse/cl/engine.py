@@ -131,9 +131,12 @@ class Schedule:
 def disjoint(start_s: np.ndarray, end_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(C, K) intervals that may overlap -> sorted disjoint ones covering the same union (for
     phases that share their rates); the freed ones become empty."""
-    order = np.argsort(start_s, axis=1, kind="stable")
-    start = np.take_along_axis(start_s, order, axis=1)
-    end = np.take_along_axis(np.maximum(end_s, start_s), order, axis=1)
+    end = np.maximum(end_s, start_s)
+    if np.any(start_s[:, 1:] < start_s[:, :-1]):  # most windows' phases come sorted: no sort then
+        order = np.argsort(start_s, axis=1, kind="stable")
+        start, end = np.take_along_axis(start_s, order, axis=1), np.take_along_axis(end, order, axis=1)
+    else:
+        start = start_s
     reach = np.maximum.accumulate(end, axis=1)
     before = np.concatenate([np.full((len(start), 1), -np.inf), reach[:, :-1]], axis=1)
     new_start = np.maximum(start, before)

@@ -52,7 +52,7 @@ def simulate(costs: PairCosts, policy_cls, params: Mapping[str, object] | None, 
     n = costs.n_candidates
     n_windows = max(s.n_windows for s in loaded)
     # (outputs, scenarios, windows, C): each window writes contiguous rows; viewed as (C, S, W) at the end
-    per_window = np.full((4, len(loaded), n_windows, n), np.nan)
+    per_window = np.empty((4, len(loaded), n_windows, n))  # every window writes its rows; the rest: NaN below
     scen_acc = np.zeros((n, len(loaded)))
     processed = np.zeros((n, len(loaded)))
     energy = np.zeros((n, len(loaded)))
@@ -84,6 +84,7 @@ def simulate(costs: PairCosts, policy_cls, params: Mapping[str, object] | None, 
                 timeline.append({"scenario": scen.name, "window": w, "segments": step_segments,
                                  "accuracy": out.step_accuracy[record], "processed": float(plan.processed[record]),
                                  "label_rate": label_rate[0], "epoch_rate": epoch_rate[0]})
+        per_window[:, j, scen.n_windows:] = np.nan  # a shorter scenario has no such windows
         evaluated = scen.n_windows - scen.warmup_windows
         scored = per_window[0, j, scen.warmup_windows:scen.n_windows]
         scen_acc[:, j] = np.exp(np.mean(np.log(np.maximum(scored, 1e-12)), axis=0))
