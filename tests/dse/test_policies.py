@@ -150,3 +150,13 @@ def test_declared_cost_tables_suffice(name, designs):
     b = simulate(lean, cls, params, *PAIR, ("S1", "ES1"))
     np.testing.assert_array_equal(a.window_accuracy, b.window_accuracy)
     np.testing.assert_array_equal(a.power_w, b.power_w)
+
+
+def test_scenario_accuracy_is_the_geometric_mean_of_the_scored_windows(costs):
+    # DaCapo's artifact (script/summarize/figure_9.py): gmean of the per-window accuracies after
+    # the 4 warm-up windows, then gmean over scenarios
+    r = simulate(costs, POLICIES["dacapo-spatiotemporal"], None, *PAIR, ("S3", "ES1"))
+    scored = r.window_accuracy[:, :, 4:]
+    np.testing.assert_allclose(r.scenario_accuracy, np.exp(np.log(scored).mean(axis=2)), rtol=1e-12)
+    assert np.all(r.scenario_accuracy[0] < scored[0].mean(axis=1))  # windows differ: below the mean
+    np.testing.assert_allclose(r.geomean_accuracy, np.exp(np.log(r.scenario_accuracy).mean(axis=1)), rtol=1e-12)
