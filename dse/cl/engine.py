@@ -10,8 +10,9 @@ changes it may hold):
   segment began are stale;
 * an epoch over the buffer advances the student's progress on the current segment by the
   buffer's fresh fraction, up to the most progress its training data allows: a set of n fresh
-  samples reaches the share (n / 747) ** 0.2 of the curve's gain (`curves.progress_cap`; the
-  largest set this segment counts, and training never lowers progress); accuracy follows the
+  samples closes the share (n / 747) ** 0.2 of the gap at the curve's start, or of the student's
+  own gap if it began the segment below that (`curves.progress_cap`; the largest set this
+  segment counts, and training never lowers progress); accuracy follows the
   segment's proxy curve, but changes only when an epoch *completes* (or, for a plan that holds
   its weights, from the next window on);
 * a segment change (drift) keeps `DRIFT_TRANSFER` (calibrated, 0.09) of the progress: the
