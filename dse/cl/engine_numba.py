@@ -46,7 +46,7 @@ def window_kernel(step_segments, step_s, transfer, cap_table, share, base_label,
     n = base_label.shape[0]
     n_steps = step_segments.shape[0]
     n_phases = start.shape[1]
-    n_table = cap_table.shape[0]
+    last = cap_table.shape[0] - 1  # the last entry (a full training set) is no cap
     for c in range(n):
         cap_c = cap[c]
         clr = clear_step[c]
@@ -85,6 +85,7 @@ def window_kernel(step_segments, step_s, transfer, cap_table, share, base_label,
             gb0, gb1, gb2, gla, gd = b0[g], b1[g], b2[g], label_acc[g], delta[f, g]
             acc_now = _accuracy(ap, gb0, gb1, gb2, gla, gd)
             cap_unit = gb1 / gb0 if gb0 > 0.0 and gb1 > 0.0 else -1.0  # -1: no cap
+            capped = cap_unit > 0.0
             for i in range(s, e):
                 t0 = i * step_s
                 t1 = t0 + step_s
@@ -125,14 +126,12 @@ def window_kernel(step_segments, step_s, transfer, cap_table, share, base_label,
                 if fr * sh > dt:
                     dt = fr * sh
                 grown = pr + d * ff * w
-                if grown > pr:  # training never lowers progress; the cap is curves.progress_cap
-                    if cap_unit > 0.0 and dt < n_table - 1:
-                        t = cap_table[int(dt)]
-                        ceiling = cap_unit * t + ss * (1.0 + t)
-                        if grown > ceiling:
-                            grown = ceiling
-                    if grown > pr:
-                        pr = grown
+                if capped:  # the cap is curves.progress_cap
+                    ti = int(dt)
+                    if ti < last:
+                        t = cap_table[ti]
+                        grown = min(grown, cap_unit * t + ss * (1.0 + t))
+                pr = max(pr, grown)  # training never lowers progress
                 if ph + _EPS >= next_epoch:  # i.e. floor(ph + eps) > floor(previous ph + eps)
                     if not hold[c]:
                         ap = pr
