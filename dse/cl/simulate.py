@@ -25,9 +25,12 @@ class SimResult:
     processed: np.ndarray  # (C, scenarios) fraction of frames processed in time
     energy_j: np.ndarray  # (C, scenarios) over the evaluated windows
     power_w: np.ndarray  # (C,) average over all evaluated windows of all scenarios
-    window_labels: np.ndarray  # (C, scenarios, windows) samples labeled
-    window_epochs: np.ndarray  # (C, scenarios, windows) retraining epochs run
-    window_energy_j: np.ndarray  # (C, scenarios, windows)
+    #: (C, scenarios, windows) samples labeled, retraining epochs run, energy: kept only when a
+    #: candidate is recorded (`simulate(record=...)`, the per-window table of `dse simulate`), else
+    #: None -- a batch of 20,000 candidates would otherwise allocate 40 MB for nobody
+    window_labels: np.ndarray | None
+    window_epochs: np.ndarray | None
+    window_energy_j: np.ndarray | None
     timeline: list[dict] = field(default_factory=list)  # per window, for the recorded candidate
 
     @property
@@ -51,8 +54,9 @@ def simulate(costs: PairCosts, policy_cls, params: Mapping[str, object] | None, 
     loaded = [load_scenario(s) for s in scenarios]
     n = costs.n_candidates
     n_windows = max(s.n_windows for s in loaded)
-    # (outputs, scenarios, windows, C): each window writes contiguous rows; viewed as (C, S, W) at the end
-    per_window = np.empty((4, len(loaded), n_windows, n))  # every window writes its rows; the rest: NaN below
+    # (outputs, scenarios, windows, C): each window writes contiguous rows; viewed as (C, S, W) at the end.
+    # Accuracy always; labels, epochs and energy only for a recorded run.
+    per_window = np.empty((1 if record is None else 4, len(loaded), n_windows, n))  # the rest: NaN below
     scen_acc = np.zeros((n, len(loaded)))
     processed = np.zeros((n, len(loaded)))
     energy = np.zeros((n, len(loaded)))
@@ -74,7 +78,7 @@ def simulate(costs: PairCosts, policy_cls, params: Mapping[str, object] | None, 
             ctx = WindowContext(w, step_segments, state, curves, scen.fps, scen.window_s)
             plan = policy.plan(ctx)
             out = run_window(state, plan, step_segments, curves, scen.fps, keep_steps=record is not None)
-            for k, values in enumerate((out.accuracy, out.labels, out.epochs, out.energy_j)):
+            for k, values in enumerate((out.accuracy, out.labels, out.epochs, out.energy_j)[:len(per_window)]):
                 per_window[k, j, w] = values
             if w >= scen.warmup_windows:
                 processed[:, j] += plan.processed
@@ -90,6 +94,7 @@ def simulate(costs: PairCosts, policy_cls, params: Mapping[str, object] | None, 
         scen_acc[:, j] = np.exp(np.mean(np.log(np.maximum(scored, 1e-12)), axis=0))
         processed[:, j] /= evaluated
         seconds += evaluated * scen.window_s
-    window_acc, window_labels, window_epochs, window_energy = np.moveaxis(per_window, -1, 1)
+    window_acc, *detail = np.moveaxis(per_window, -1, 1)
+    window_labels, window_epochs, window_energy = detail or (None, None, None)
     return SimResult(tuple(scenarios), window_acc, scen_acc, processed, energy, energy.sum(axis=1) / seconds,
                      window_labels, window_epochs, window_energy, timeline)
