@@ -15,6 +15,12 @@ from .curves import CurveBook
 from .engine import STEP_S, State, run_window
 
 
+def geomean(values: np.ndarray, axis: int) -> np.ndarray:
+    """Geometric mean along `axis` (DaCapo's metric, over windows and over scenarios); an
+    accuracy of 0 counts as 1e-12."""
+    return np.exp(np.mean(np.log(np.maximum(values, 1e-12)), axis=axis))
+
+
 @dataclass
 class SimResult:
     scenarios: tuple[str, ...]
@@ -36,7 +42,7 @@ class SimResult:
     @property
     def geomean_accuracy(self) -> np.ndarray:
         """Geometric mean over scenarios of the per-scenario accuracy (DaCapo's metric)."""
-        return np.exp(np.mean(np.log(np.maximum(self.scenario_accuracy, 1e-12)), axis=1))
+        return geomean(self.scenario_accuracy, axis=1)
 
     @property
     def mean_accuracy(self) -> np.ndarray:
@@ -90,8 +96,7 @@ def simulate(costs: PairCosts, policy_cls, params: Mapping[str, object] | None, 
                                  "label_rate": label_rate[0], "epoch_rate": epoch_rate[0]})
         per_window[:, j, scen.n_windows:] = np.nan  # a shorter scenario has no such windows
         evaluated = scen.n_windows - scen.warmup_windows
-        scored = per_window[0, j, scen.warmup_windows:scen.n_windows]
-        scen_acc[:, j] = np.exp(np.mean(np.log(np.maximum(scored, 1e-12)), axis=0))
+        scen_acc[:, j] = geomean(per_window[0, j, scen.warmup_windows:scen.n_windows], axis=0)
         processed[:, j] /= evaluated
         seconds += evaluated * scen.window_s
     window_acc, *detail = np.moveaxis(per_window, -1, 1)
