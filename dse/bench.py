@@ -92,11 +92,11 @@ def bench_cl(candidates: int = 20_000, one_at_a_time: int = 20, reference: int =
              ) -> dict[str, float]:
     """Full candidates per second: kernel costs + dacapo-spatiotemporal over S1-S6 x 14 windows,
     with the default engine; baselines: one candidate at a time, and the NumPy reference engine."""
-    from .cl import engine
-    from .cl.costs import accel_pair_costs
-    from .cl.curves import CurveBook
-    from .cl.simulate import simulate
-    from .policies import POLICIES
+    from .sim import engine
+    from .sim.costs import accel_pair_costs
+    from .sim.curves import CurveBook
+    from .sim.policies import POLICIES
+    from .sim.simulate import simulate
 
     rng = np.random.default_rng(seed)
     designs = random_dpe_designs(rng, candidates)
@@ -134,13 +134,13 @@ def bench_studies(n_trials: int = 10_000, sweep_samples: int = 60_000,
 
     import optuna
 
-    from . import study as st
-    from .quality import sweep_hypervolume
-    from .samplers import make_sampler
-    from .space import suggest
-    from .spec import load_spec
-    from .storage import open_storage
-    from .sweep import run_sweep
+    from .search import study as st
+    from .search.quality import sweep_hypervolume
+    from .search.samplers import make_sampler
+    from .search.space import suggest
+    from .search.spec import load_spec
+    from .search.storage import open_storage
+    from .search.sweep import run_sweep
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     out: dict[str, float] = {}
@@ -187,8 +187,8 @@ def synthetic_study(journal: str, n_trials: int, seed: int = 0) -> str:
     parameters drawn at random, metrics from a smooth stand-in, enough to time reporting."""
     import optuna
 
-    from . import study as st
-    from .spec import load_spec
+    from .search import study as st
+    from .search.spec import load_spec
 
     spec = load_spec("quick")
     st.create(spec, journal, n_trials)
@@ -230,8 +230,8 @@ def _timed_workers(spec_path: str, storage: str, n_trials: int, workers: int) ->
     import sys
     import time
 
-    from . import study as st
-    from .spec import load_spec
+    from .search import study as st
+    from .search.spec import load_spec
 
     spec = load_spec(spec_path)
     st.create(spec, storage, n_trials)
@@ -255,8 +255,8 @@ def bench_workers(n_trials: int = 1000) -> dict[str, float]:
 
     import sqlalchemy
 
-    from . import study as st
-    from .spec import load_spec
+    from .search import study as st
+    from .search.spec import load_spec
 
     root = pathlib.Path(__file__).resolve().parents[1]
     out: dict[str, float] = {}

@@ -22,10 +22,10 @@ import numpy as np
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dse import reproduce  # noqa: E402
-from dse.cl import engine  # noqa: E402
-from dse.cl.curves import CurveBook  # noqa: E402
-from dse.cl.pairs import PAIRS  # noqa: E402
+from dse.report import reproduce  # noqa: E402
+from dse.sim import engine  # noqa: E402
+from dse.sim.curves import CurveBook  # noqa: E402
+from dse.sim.pairs import PAIRS  # noqa: E402
 
 FITTED = ("resnet18-wrn50", "vit_b32-vit_b16")
 GRID = np.round(np.arange(0.0, 0.41, 0.01), 2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import pathlib
 
-from ..export import write_table
+from ..search.export import write_table
 from . import page, summary
 from .data import ReportData, fmt, gather
 from .pngs import write_pngs

@@ -7,7 +7,7 @@ import html
 import pathlib
 
 from ..errors import DseError
-from ..quality import sweep_front, sweep_hypervolume
+from ..search.quality import sweep_front, sweep_hypervolume
 from . import svg
 from .data import ReportData, fmt
 from .page import STYLE, axis_label, label, log_axis

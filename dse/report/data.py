@@ -11,14 +11,14 @@ from optuna.trial import TrialState
 
 from accel import PLATFORMS
 
-from .. import pareto
-from .. import study as st
-from ..cl.curves import CurveBook
-from ..cl.pairs import PAIRS
-from ..cl.run import run_system
-from ..evaluate import evaluate
-from ..export import trials_table
-from ..spec import OBJECTIVES, StudySpec
+from ..search import pareto
+from ..search import study as st
+from ..search.evaluate import evaluate
+from ..search.export import trials_table
+from ..search.spec import OBJECTIVES, StudySpec
+from ..sim.curves import CurveBook
+from ..sim.pairs import PAIRS
+from ..sim.run import run_system
 
 #: Significant digits of every number a report prints (the HTML table and pareto.csv agree).
 DIGITS = 6
@@ -88,7 +88,7 @@ def _importances(study: optuna.Study, spec: StudySpec, n_complete: int) -> dict[
 def references(spec: StudySpec, book: CurveBook) -> list[Reference]:
     """DaCapo's published design under its own policy, and the GPU baselines under Ekya (set up as
     in `dse reproduce dacapo`: the artifact's labeling rates and training recipes)."""
-    from ..reproduce import system_run
+    from .reproduce import system_run
 
     refs = []
     dacapo = evaluate(spec, [{"accel.preset": "dacapo", "policy": "dacapo-spatiotemporal"}], book)[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from ..spec import OBJECTIVES
+from ..search.spec import OBJECTIVES
 from . import svg
 from .data import ReportData, fmt
 

@@ -6,9 +6,9 @@ import pathlib
 
 import numpy as np
 
-from ..plots import _pyplot
 from .data import ReportData
 from .page import label, log_axis
+from .plots import _pyplot
 
 
 def write_pngs(data: ReportData, out: pathlib.Path) -> None:

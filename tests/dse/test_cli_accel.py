@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from ..cli_helpers import run
+from tests.cli_helpers import run
 
 
 def test_info_json(capsys):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from tests.cli_helpers import run
 from workloads.proxies import DEFAULTS_DIR
-
-from ..cli_helpers import run
 
 OBS = str(DEFAULTS_DIR / "ekya_observations.parquet")
 

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from ..cli_helpers import run
+from tests.cli_helpers import run
 
 
 def test_per_window_table_and_plot(capsys, tmp_path):
@@ -39,8 +39,8 @@ def test_mistakes_exit_2_with_one_line(capsys, args, text):
 def test_a_study_trial_resimulates_to_its_stored_metrics(capsys, tmp_path):
     import pathlib
 
-    from dse import study as st
-    from dse.spec import load_spec
+    from dse.search import study as st
+    from dse.search.spec import load_spec
 
     journal = str(tmp_path / "s.journal")
     st.create(load_spec(str(pathlib.Path(__file__).parents[1] / "data" / "studies" / "tiny.toml")), journal, 10)

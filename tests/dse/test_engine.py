@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dse.cl import engine
-from dse.cl.curves import DATA_EXPONENT, FULL_DATA_SAMPLES, SegmentCurves
-from dse.cl.engine import Plan, Schedule, State, run_window
+from dse.sim import engine
+from dse.sim.curves import DATA_EXPONENT, FULL_DATA_SAMPLES, SegmentCurves
+from dse.sim.engine import Plan, Schedule, State, run_window
 from workloads.proxies import curve
 
 # two segments: before 0.70 / 0.60, asymptote 0.90 / 0.85 (acc(0) = 1 - 1/b1 - b2)
@@ -180,7 +180,7 @@ def test_data_exponent_is_the_mean_of_what_table1_implies():
 def test_subsample_exponent_is_the_least_squares_fit_of_table1():
     import pyarrow.parquet as pq
 
-    from dse.policies.ekya_spatial import SUBSAMPLE_EXPONENT
+    from dse.sim.policies.ekya_spatial import SUBSAMPLE_EXPONENT
     from workloads.proxies import DEFAULT_CURVES
 
     table = pq.read_table(DEFAULT_CURVES, columns=["b0", "b1"])

@@ -7,10 +7,9 @@ import copy
 import numpy as np
 import pytest
 
-from dse.cl.curves import SegmentCurves
-from dse.cl.engine import Plan, Schedule, State, disjoint, run_window
-
-from ..cli_helpers import run
+from dse.sim.curves import SegmentCurves
+from dse.sim.engine import Plan, Schedule, State, disjoint, run_window
+from tests.cli_helpers import run
 
 pytest.importorskip("numba")
 
@@ -82,8 +81,8 @@ def test_disjoint_merges_overlaps_and_keeps_the_union():
 
 
 def test_engine_choice_follows_dse_engine(monkeypatch):
-    from dse.cl import engine
     from dse.errors import DseError
+    from dse.sim import engine
 
     monkeypatch.setenv("DSE_ENGINE", "numpy")
     assert engine.engine_name() == "numpy"

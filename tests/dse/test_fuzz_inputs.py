@@ -16,9 +16,8 @@ import pyarrow.parquet as pq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.cli_helpers import run
 from workloads.proxies import DEFAULTS_DIR
-
-from ..cli_helpers import run
 
 TINY = (pathlib.Path(__file__).parents[1] / "data" / "studies" / "tiny.toml").read_text()
 BASE = tomllib.loads(TINY)

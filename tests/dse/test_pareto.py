@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dse.pareto import hypervolume, nondominated
+from dse.search.pareto import hypervolume, nondominated
 
 
 @settings(max_examples=60, deadline=None)

@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 
 from accel import PLATFORMS, Design
-from dse.cl.costs import accel_pair_costs, gpu_pair_costs
-from dse.cl.curves import SegmentCurves
-from dse.cl.engine import STEP_S, State
-from dse.cl.simulate import simulate
 from dse.errors import DseError
-from dse.policies import POLICIES, WindowContext
+from dse.sim.costs import accel_pair_costs, gpu_pair_costs
+from dse.sim.curves import SegmentCurves
+from dse.sim.engine import STEP_S, State
+from dse.sim.policies import POLICIES, WindowContext
+from dse.sim.simulate import simulate
 
 PAIR = ("resnet18", "wide_resnet50_2")
 
@@ -58,7 +58,7 @@ def test_policy_contract_on_a_gpu(name):
 def test_gpu_platforms_infer_without_an_mx_accuracy_delta(name):
     # the MX precision parameters apply to arrays only: a GPU computes in floating point
     from accel import FORMAT_NAMES
-    from dse.policies._base import GPU_FORMAT
+    from dse.sim.policies._base import GPU_FORMAT
 
     costs = gpu_pair_costs(PLATFORMS["orin-high"], *PAIR)
     policy = POLICIES[name](costs, {"infer_precision": "mx4"})
@@ -131,7 +131,7 @@ def test_spatial_step_gives_published_splits():
 def test_docs_page_lists_every_policy_and_parameter():
     import pathlib
 
-    from dse.policies.docs import policies_markdown
+    from dse.sim.policies.docs import policies_markdown
 
     page = (pathlib.Path(__file__).parents[2] / "docs" / "policies.md").read_text()
     assert policies_markdown() in page

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pathlib
 
-from dse import study as st
-from dse.quality import sweep_hypervolume
-from dse.spec import load_spec
-from dse.sweep import run_sweep
+from dse.search import study as st
+from dse.search.quality import sweep_hypervolume
+from dse.search.spec import load_spec
+from dse.search.sweep import run_sweep
 
 SPEC = pathlib.Path(__file__).parents[1] / "data" / "studies" / "quality-small.toml"
 

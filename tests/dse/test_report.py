@@ -9,11 +9,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from dse import study as st
 from dse.cli import main
-from dse.spec import load_spec
-
-from ..cli_helpers import run
+from dse.search import study as st
+from dse.search.spec import load_spec
+from tests.cli_helpers import run
 
 TINY = pathlib.Path(__file__).parents[1] / "data" / "studies" / "tiny.toml"
 
@@ -110,7 +109,7 @@ def test_empty_study_says_so(capsys, tmp_path):
 
 
 def test_compare_overlays_studies_and_reports_the_exhaustive_fraction(capsys, tmp_path):
-    from dse.sweep import run_sweep
+    from dse.search.sweep import run_sweep
 
     small = pathlib.Path(__file__).parents[1] / "data" / "studies" / "quality-small.toml"
     spec = load_spec(str(small))

@@ -7,10 +7,9 @@ import csv
 import pytest
 
 from dse.cli import main
-from dse.reproduce import PUBLISHED, SCENARIOS, SYSTEMS, agreement
+from dse.report.reproduce import PUBLISHED, SCENARIOS, SYSTEMS, agreement
+from tests.cli_helpers import run
 from workloads.proxies import DEFAULT_CURVES
-
-from ..cli_helpers import run
 
 
 @pytest.fixture(scope="module")

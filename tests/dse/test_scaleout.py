@@ -19,9 +19,9 @@ import time
 import pyarrow.parquet as pq
 import pytest
 
-from dse import study as st
-from dse.spec import load_spec
-from dse.sweep import run_sweep
+from dse.search import study as st
+from dse.search.spec import load_spec
+from dse.search.sweep import run_sweep
 
 ROOT = pathlib.Path(__file__).parents[2]
 SMALL = ROOT / "tests" / "data" / "studies" / "quality-small.toml"
@@ -76,7 +76,7 @@ def test_three_workers_on_postgres_one_killed(postgres_url):
 
 def test_dask_sweep_equals_the_local_one(tmp_path):
     pytest.importorskip("distributed", reason="Dask (extra 'dask') is not installed")
-    from dse.dask_backend import dask_client
+    from dse.search.dask_backend import dask_client
 
     spec = load_spec(str(SMALL))
     run_sweep(spec, str(tmp_path / "local.parquet"), False, 1200, n_jobs=1)
@@ -89,7 +89,7 @@ def test_dask_sweep_equals_the_local_one(tmp_path):
 
 
 def test_a_trial_without_any_heartbeat_is_recognised_as_orphaned(postgres_url):
-    from dse.storage import heartbeatless_running
+    from dse.search.storage import heartbeatless_running
 
     spec = load_spec(str(SMALL))
     st.delete(spec.name, postgres_url)  # the module's database is shared; start clean

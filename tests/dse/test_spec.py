@@ -7,7 +7,7 @@ import pathlib
 import pytest
 
 from dse.errors import SpecError
-from dse.spec import load_spec, parse_spec, shipped_studies
+from dse.search.spec import load_spec, parse_spec, shipped_studies
 
 TINY = (pathlib.Path(__file__).parents[1] / "data" / "studies" / "tiny.toml").read_text()
 

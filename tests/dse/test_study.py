@@ -11,10 +11,9 @@ import time
 
 import pyarrow.parquet as pq
 
-from dse import study as st
-from dse.spec import load_spec
-
-from ..cli_helpers import run
+from dse.search import study as st
+from dse.search.spec import load_spec
+from tests.cli_helpers import run
 
 TINY = pathlib.Path(__file__).parents[1] / "data" / "studies" / "tiny.toml"
 
@@ -104,7 +103,7 @@ def test_sigkill_then_resume_loses_no_finished_trial(tmp_path):
 
 
 def test_a_format_the_design_lacks_fails_the_trial_with_the_reason():
-    from dse.evaluate import evaluate
+    from dse.search.evaluate import evaluate
 
     spec = load_spec(str(TINY))
     base = {"accel.preset": "dacapo", "accel.precision_modes": "mx6+mx9", "policy": "dacapo-spatiotemporal"}

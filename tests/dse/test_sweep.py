@@ -6,11 +6,10 @@ import pathlib
 
 import pyarrow.parquet as pq
 
-from dse.quality import sweep_hypervolume
-from dse.spec import load_spec
-from dse.sweep import run_sweep
-
-from ..cli_helpers import run
+from dse.search.quality import sweep_hypervolume
+from dse.search.spec import load_spec
+from dse.search.sweep import run_sweep
+from tests.cli_helpers import run
 
 TINY = pathlib.Path(__file__).parents[1] / "data" / "studies" / "tiny.toml"
 GRID = """name = "g"
@@ -53,7 +52,7 @@ def test_grid_on_a_continuous_space_exits_2(capsys, tmp_path):
 
 
 def test_enqueue_the_best_into_a_study(capsys, tmp_path):
-    from dse import study as st
+    from dse.search import study as st
 
     path = tmp_path / "g.toml"
     path.write_text(GRID + 'n_trials = 5\\n'.replace("\\\\n", "\\n") if False else GRID)

@@ -1,0 +1,63 @@
+"""`dse proxies`: validate, summarise and fit accuracy-proxy Parquet files."""
+
+from __future__ import annotations
+
+import pathlib
+
+import click
+
+from workloads.proxies import fit_observations, read_proxies, write_proxies
+from workloads.proxies.io import group_rows
+
+from ..errors import DseError
+from .output import render
+
+
+@click.group()
+def proxies() -> None:
+    """Accuracy proxies (Parquet): observations and fitted curves."""
+
+
+@proxies.command("validate")
+@click.argument("file", type=click.Path(dir_okay=False))
+def validate_cmd(file: str) -> None:
+    """Check FILE against the proxy schema; prints its kind and row count."""
+    kind, table = read_proxies(file)
+    click.echo(f"{file}: valid {kind} table, {table.num_rows} rows")
+
+
+@proxies.command("show")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+def show(file: str, fmt: str) -> None:
+    """Summary of FILE: per (student, scenario) row counts and accuracy ranges."""
+    kind, table = read_proxies(file)
+    before = table.column("acc_before").to_numpy()
+    rows = []
+    for key, sel in group_rows(table, ("student", "teacher", "scenario")).items():
+        row = {"student": key[0], "teacher": key[1], "scenario": key[2], "rows": len(sel),
+               "acc_before_mean": float(before[sel].mean())}
+        if kind == "curves":
+            row["acc_asymptote_mean"] = float(table.column("acc_asymptote").to_numpy()[sel].mean())
+            row["fit_rmse_max"] = float(table.column("fit_rmse").to_numpy()[sel].max())
+        else:
+            row["acc_after_mean"] = float(table.column("acc_after").to_numpy()[sel].mean())
+        rows.append(row)
+    click.echo(render(rows, fmt, {"kind": kind, "file": file} if fmt != "csv" else None))
+
+
+@proxies.command("fit")
+@click.argument("observations", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Curves Parquet to write.")
+@click.option("--label-acc", type=click.FloatRange(0, 1), default=1.0, show_default=True,
+              help="Teacher labeling accuracy to record (observations do not carry it).")
+def fit(observations: str, output: str, label_acc: float) -> None:
+    """Fit Ekya-style curves to OBSERVATIONS; prints the fit error per curve."""
+    _, table = read_proxies(observations, expect="observations")
+    if not pathlib.Path(output).parent.exists():
+        raise DseError("--output", f"directory {pathlib.Path(output).parent} does not exist")
+    curves = fit_observations(table, label_acc)
+    write_proxies(curves, "curves", output)
+    rows = [{k: r[k] for k in ("student", "scenario", "segment", "n_obs", "b0", "b1", "b2", "fit_rmse")}
+            for r in curves.to_pylist()]
+    click.echo(render(rows, "table", {"wrote": output}))

@@ -1,0 +1,57 @@
+"""`dse report STUDY --out DIR`: the study's Pareto report."""
+
+from __future__ import annotations
+
+import click
+
+from ..report import gather, write_report
+
+
+class _ReportGroup(click.Group):
+    """`dse report STUDY` reports one study; `dse report compare A B ...` compares several."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["study", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_ReportGroup)
+def report() -> None:
+    """Pareto reports: `dse report STUDY --out DIR`, `dse report compare A B --out DIR`."""
+
+
+@report.command("study", hidden=True)
+@click.argument("name")
+@click.option("--storage", help="Optuna storage URL or journal path. [.dse/studies.journal]")
+@click.option("--out", "out_dir", default=None, help="Output folder. [out/NAME]")
+def study_report(name: str, storage: str | None, out_dir: str | None) -> None:
+    """index.html, pareto.png, hypervolume.png, pareto.csv, trials.parquet and summary.md."""
+    data = gather(name, storage)
+    out = out_dir or f"out/{name}"
+    files = write_report(data, out)
+    note = "" if data.front else " (no completed feasible trials)"
+    click.echo(f"{name}: {len(data.front)} Pareto designs{note}; wrote {', '.join(files)} to {out}")
+
+
+@report.command("compare")
+@click.argument("names", nargs=-1, required=True)
+@click.option("--storage", help="Optuna storage URL or journal path. [.dse/studies.journal]")
+@click.option("--reference", type=click.Path(exists=True, dir_okay=False), help="An exhaustive sweep (Parquet).")
+@click.option("--out", "out_dir", default="out/compare", show_default=True)
+def compare(names: tuple[str, ...], storage: str | None, reference: str | None, out_dir: str) -> None:
+    """Overlay the fronts and hypervolumes of studies NAMES (same objectives)."""
+    import pathlib
+
+    from ..report.compare import render
+
+    studies = [gather(n, storage, with_references=False) for n in names]
+    page, rows = render(studies, reference)
+    out = pathlib.Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "index.html").write_text(page)
+    for row in rows:
+        frac = row.get("fraction_of_exhaustive_hypervolume")
+        extra = f", {100 * frac:.1f}% of the exhaustive hypervolume" if isinstance(frac, float) else ""
+        click.echo(f"{row['study']}: hypervolume {row['hypervolume']:.6g}{extra}")
+    click.echo(f"wrote {out}/index.html")

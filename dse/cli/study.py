@@ -1,0 +1,154 @@
+"""`dse study`: start, resume, status, list, export, delete."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import click
+from tqdm import tqdm
+
+from ..errors import DseError
+from ..search import study as st
+from ..search.export import trials_table, write_table
+from ..search.spec import load_spec
+from ..search.storage import storage_exists
+from .output import render
+
+STORAGE = click.option("--storage", help="Optuna storage URL or journal path. [.dse/studies.journal]")
+
+
+@click.group()
+def study() -> None:
+    """Optuna studies over accelerator designs and allocation policies."""
+
+
+def _run_workers(name: str, storage: str | None, n_jobs: int) -> None:
+    if n_jobs == 1:
+        s = st.load(name, storage)
+        target = int(s.user_attrs[st.TARGET_ATTR])
+        done = st._counts(s)["complete"]
+        with tqdm(total=target, initial=done, desc=name, unit="trial", disable=None) as bar:
+            last_hv = [0.0]
+
+            def progress(info):
+                bar.update(info["told"] - info["failed"])
+                if time.monotonic() - last_hv[0] > 5:
+                    last_hv[0] = time.monotonic()
+                    _, hv = st.front(s, st.spec_of(s))
+                    bar.set_postfix(hypervolume=f"{hv:.4g}", failed=info["failed"])
+
+            report = st.run(name, storage, progress=progress)
+    else:
+        from joblib import Parallel, delayed
+
+        start = time.perf_counter()
+        reports = Parallel(n_jobs=n_jobs, backend="loky")(delayed(st.run)(name, storage, worker=w)
+                                                           for w in range(n_jobs))
+        report = st.RunReport(sum(r.told for r in reports), sum(r.failed for r in reports),
+                              time.perf_counter() - start, any(r.stopped_early for r in reports))
+    rate = report.told / report.seconds if report.seconds > 0 else 0.0
+    stopped = " (stopped by Ctrl-C after the batch in flight; 'dse study resume' continues)" \
+        if report.stopped_early else ""
+    click.echo(f"{name}: {report.told} trials told ({report.failed} failed) in {report.seconds:.1f} s, "
+               f"{rate:.0f} trials/s{stopped}")
+
+
+@study.command("start")
+@click.argument("file")
+@STORAGE
+@click.option("--n-trials", type=click.IntRange(1), help="Completed trials to reach (overrides the file).")
+@click.option("--n-jobs", type=click.IntRange(1), default=1, show_default=True, help="Worker processes.")
+@click.option("--fresh", is_flag=True, help="Replace a study of the same name (its trials are deleted).")
+def start(file: str, storage: str | None, n_trials: int | None, n_jobs: int, fresh: bool) -> None:
+    """Create the study FILE describes (a path or a shipped study name) and run it."""
+    spec = load_spec(file)
+    if fresh and storage_exists(storage) and spec.name in {row["study"] for row in st.summaries(storage)}:
+        st.delete(spec.name, storage)
+    st.create(spec, storage, n_trials)
+    _run_workers(spec.name, storage, n_jobs)
+
+
+@study.command("resume")
+@click.argument("name")
+@STORAGE
+@click.option("--n-jobs", type=click.IntRange(1), default=1, show_default=True)
+def resume(name: str, storage: str | None, n_jobs: int) -> None:
+    """Continue NAME until its target; trials a killed run left running are failed first."""
+    orphans = st.fail_orphans(st.load(name, storage))
+    if orphans:
+        click.echo(f"{name}: {orphans} trial(s) left running by a stopped run marked failed", err=True)
+    _run_workers(name, storage, n_jobs)
+
+
+@study.command("status")
+@click.argument("name")
+@STORAGE
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def status(name: str, storage: str | None, fmt: str) -> None:
+    """Trials complete/failed/running/pruned, the target, the Pareto front and its hypervolume."""
+    info = st.status(name, storage)
+    if fmt == "json":
+        click.echo(json.dumps(info, indent=2))
+        return
+    summary = {k: info[k] for k in ("study", "n_trials", "complete", "failed", "running", "pruned", "pareto_size",
+                                    "hypervolume")}
+    click.echo(render(info["front"], "table", summary))
+
+
+@study.command("list")
+@STORAGE
+def list_(storage: str | None) -> None:
+    """Studies in the storage."""
+    rows = st.summaries(storage)
+    click.echo(render(rows, "table") if rows else f"no studies in {storage or st.DEFAULT_STORAGE_NAME}")
+
+
+@study.command("export")
+@click.argument("name")
+@STORAGE
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv"]), default="parquet", show_default=True)
+@click.option("-o", "--output", help="Output file. [NAME.parquet / NAME.csv]")
+def export(name: str, storage: str | None, fmt: str, output: str | None) -> None:
+    """Every trial with parameters, objectives, metrics and constraint values."""
+    s = st.load(name, storage)
+    table = trials_table(s, st.spec_of(s))
+    path = output or f"{name}.{fmt}"
+    write_table(table, path, fmt)
+    click.echo(f"wrote {table.num_rows} trials to {path}")
+
+
+@study.command("delete")
+@click.argument("name")
+@STORAGE
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def delete(name: str, storage: str | None, yes: bool) -> None:
+    """Delete NAME and all its trials."""
+    if not yes:
+        click.confirm(f"delete study {name!r} and all its trials?", abort=True)
+    st.delete(name, storage)
+    click.echo(f"deleted {name}")
+
+
+@study.command("repair")
+@STORAGE
+def repair(storage: str | None) -> None:
+    """Drop a journal's last record if a crash cut it short (it is kept in JOURNAL.torn)."""
+    import pathlib
+
+    from ..search.storage import repair_journal, storage_url
+
+    path = pathlib.Path(storage_url(storage).removeprefix("journal:"))
+    if "://" in str(path) or not path.exists():
+        raise DseError("--storage", f"{path} is not a journal file")
+    cut = repair_journal(path)
+    click.echo(f"{path}: moved a torn {cut}-byte record to {path.name}.torn" if cut else f"{path}: intact")
+
+
+@click.command()
+@click.argument("name")
+@STORAGE
+@click.option("--n-jobs", type=click.IntRange(1), default=1, show_default=True, help="Worker processes here.")
+def worker(name: str, storage: str | None, n_jobs: int) -> None:
+    """Join study NAME (e.g. on PostgreSQL, from any host) and work until its budget is reached."""
+    _run_workers(name, storage, n_jobs)

@@ -1,0 +1,293 @@
+"""Studies: create, run (batched ask/tell), resume, status, export, delete.
+
+One batch of asked trials becomes one vectorized evaluation. Each trial stores its metrics as a
+single user attribute (one storage write) and its constraints through `Trial.set_constraint`.
+A study's file is kept in the study (`dse.spec_toml`), so `resume` needs only its name.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import optuna
+from optuna.storages._heartbeat import is_heartbeat_enabled  # private in Optuna 5 (pinned <6)
+from optuna.trial import TrialState
+
+from ..errors import DseError, StudyNotFound
+from ..sim.curves import CurveBook
+from . import pareto
+from .evaluate import evaluate
+from .samplers import make_sampler
+from .space import grid_points, suggest
+from .spec import OBJECTIVES, StudySpec, parse_spec
+from .storage import DEFAULT_JOURNAL, GRACE_S, HEARTBEAT_S, heartbeatless_running, open_storage
+
+SPEC_ATTR, PATH_ATTR, TARGET_ATTR = "dse.spec_toml", "dse.spec_path", "dse.n_trials"
+#: A run gives up when this many candidates in a row failed (at least 3 full batches): a space
+#: where nothing is valid. Counted in candidates, as batches shrink near the trial budget.
+MIN_FAILED_IN_A_ROW = 50
+FAILED_BATCHES_IN_A_ROW = 3
+
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+DEFAULT_STORAGE_NAME = str(DEFAULT_JOURNAL)
+
+
+def create(spec: StudySpec, storage_url: str | None, n_trials: int | None = None) -> None:
+    storage = open_storage(storage_url, create=True)
+    if spec.name in [s.study_name for s in optuna.get_all_study_summaries(storage, include_best_trial=False)]:
+        raise DseError("name", f"study {spec.name!r} already exists in the storage; use 'dse study resume "
+                               f"{spec.name}' or delete it", spec.path)
+    study = optuna.create_study(storage=storage, study_name=spec.name, directions=spec.directions)
+    study.set_user_attr(SPEC_ATTR, spec.text)
+    study.set_user_attr(PATH_ATTR, spec.path)
+    target = int(n_trials or spec.n_trials)
+    if spec.sampler == "grid":
+        points = grid_points(spec)
+        for point in points:
+            study.enqueue_trial(point)
+        target = min(target, len(points))
+    study.set_user_attr(TARGET_ATTR, target)
+
+
+def load(name: str, storage_url: str | None, sampler=None) -> optuna.Study:
+    storage = open_storage(storage_url)
+    try:
+        return optuna.load_study(study_name=name, storage=storage, sampler=sampler)
+    except KeyError:
+        raise StudyNotFound("study", f"no study named {name!r} in {storage_url or 'the default storage'}") from None
+
+
+def spec_of(study: optuna.Study) -> StudySpec:
+    attrs = study.user_attrs
+    if SPEC_ATTR not in attrs:
+        raise DseError("study", f"{study.study_name!r} was not created by dse (no study file stored)")
+    return parse_spec(attrs[SPEC_ATTR], attrs[PATH_ATTR])
+
+
+def _counts(study: optuna.Study) -> dict[str, int]:
+    states = [t.state for t in study.get_trials(deepcopy=False)]
+    return {"complete": states.count(TrialState.COMPLETE), "failed": states.count(TrialState.FAIL),
+            "running": states.count(TrialState.RUNNING), "pruned": states.count(TrialState.PRUNED),
+            "waiting": states.count(TrialState.WAITING)}
+
+
+def fail_orphans(study: optuna.Study) -> int:
+    """Trials left RUNNING by a process that was killed: fail them so they do not count.
+    Journal files only: on RDB storages other hosts' workers may be running those trials, and
+    heartbeats tell the dead from the live (see run)."""
+    if is_heartbeat_enabled(study._storage):
+        return 0
+    orphans = [t for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))]
+    for t in orphans:
+        study._storage.set_trial_user_attr(t._trial_id, "fail_reason", "orphaned: its process stopped")
+        study.tell(t.number, state=TrialState.FAIL)
+    return len(orphans)
+
+
+class _StopFlag:
+    """Ctrl-C asks the run to stop after the batch in flight."""
+
+    def __init__(self):
+        self.stop = False
+        self._previous = None
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, *_):
+        self.stop = True
+
+    def __exit__(self, *exc):
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+class _Heartbeats:
+    """Records the heartbeat of the trials in flight every HEARTBEAT_S from a thread (as
+    Study.optimize does), so a live worker's trials never look stale, however long a batch runs."""
+
+    def __init__(self, study: optuna.Study, enabled: bool):
+        self.study, self.enabled, self.ids = study, enabled, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, daemon=True) if enabled else None
+
+    def add(self, trial: optuna.Trial) -> optuna.Trial:
+        if self.enabled:
+            self.study._storage.record_heartbeat(trial._trial_id)  # at once: no window without one
+            self.ids.append(trial._trial_id)
+        return trial
+
+    def _beat(self):
+        while not self._stop.wait(HEARTBEAT_S):
+            for trial_id in list(self.ids):
+                self.study._storage.record_heartbeat(trial_id)
+
+    def __enter__(self):
+        if self._thread:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self._thread:
+            self._stop.set()
+            self._thread.join()
+
+
+@dataclass
+class RunReport:
+    told: int
+    failed: int
+    seconds: float
+    stopped_early: bool
+
+
+def _tell(study: optuna.Study, spec: StudySpec, trial: optuna.Trial, outcome) -> bool:
+    if outcome.metrics is None:
+        trial.set_user_attr("fail_reason", outcome.reason)
+        study.tell(trial, state=TrialState.FAIL)
+        return False
+    m = outcome.metrics
+    bad = [k for k in (*spec.objectives, "dropped_fraction") if not np.isfinite(m[k])]
+    if bad:  # a model gap, not a user mistake: keep the study going, and say which metric
+        trial.set_user_attr("fail_reason", f"non-finite {bad[0]} = {m[bad[0]]}")
+        study.tell(trial, state=TrialState.FAIL)
+        return False
+    trial.set_user_attr("metrics", m)
+    c = spec.constraints
+    limits = {"dropped_fraction": c.get("max_dropped_fraction"), "area_mm2": c.get("max_area_mm2"),
+              "peak_power_w": c.get("max_peak_power_w"), "avg_power_w": c.get("max_avg_power_w")}
+    for key, limit in limits.items():
+        if limit is not None:
+            trial.set_constraint(key, m[key] - limit)
+    study.tell(trial, [m[o] for o in spec.objectives])
+    return True
+
+
+def _requeue_heartbeatless(study: optuna.Study) -> None:
+    """Fail and requeue trials whose worker died before their first heartbeat (see storage)."""
+    trials = {t.number: t for t in study.get_trials(deepcopy=False)}
+    for number in heartbeatless_running(study, older_than_s=GRACE_S):
+        study._storage.set_trial_user_attr(trials[number]._trial_id, "fail_reason",
+                                           "orphaned: its worker died before its first heartbeat")
+        study.tell(number, state=TrialState.FAIL, skip_if_finished=True)
+        study.enqueue_trial(trials[number].params, skip_if_exists=False)
+
+
+def _within_budget(study: optuna.Study, asked: list[optuna.Trial], target: int) -> list[optuna.Trial]:
+    """Keep the asked trials the budget allows; other workers may have asked concurrently.
+    The excess (newest first) is pruned unevaluated, so completed trials never exceed the target."""
+    counts = _counts(study)
+    excess = counts["complete"] + counts["running"] - target
+    if excess <= 0:
+        return asked
+    keep = asked[: max(len(asked) - excess, 0)]
+    for t in asked[len(keep):]:
+        t.set_user_attr("fail_reason", "beyond the trial budget (another worker asked first)")
+        study.tell(t, state=TrialState.PRUNED)
+    return keep
+
+
+def run(name: str, storage_url: str | None, worker: int = 0, progress: Callable[[dict], None] | None = None,
+        stop_after_batches: int | None = None) -> RunReport:
+    """Ask, evaluate and tell batches until the study has its target of completed trials."""
+    probe = load(name, storage_url)
+    spec = spec_of(probe)
+    target = int(probe.user_attrs[TARGET_ATTR])
+    sampler = make_sampler(spec, seed=spec.seed + 7919 * worker)
+    study = load(name, storage_url, sampler=sampler)
+    book = CurveBook(spec.proxies)
+    told = failed = failed_in_a_row = batches = 0
+    start = time.perf_counter()
+    heartbeat = is_heartbeat_enabled(study._storage)  # RDB storages (wrapped in Optuna's cache)
+    with _StopFlag() as flag:
+        while not flag.stop:
+            if heartbeat:
+                with warnings.catch_warnings():  # "experimental" / "use with optimize": dse beats itself
+                    warnings.simplefilter("ignore")
+                    optuna.storages.fail_stale_trials(study)  # a dead worker's trials: failed, requeued
+            counts = _counts(study)
+            remaining = target - counts["complete"] - counts["running"]
+            if stop_after_batches is not None and batches >= stop_after_batches:
+                break
+            if remaining <= 0:
+                if counts["complete"] >= target or not heartbeat or counts["running"] == 0:
+                    break
+                _requeue_heartbeatless(study)
+                time.sleep(1.0)  # others are running the rest; if one died, its trials go stale
+                continue
+            with _Heartbeats(study, heartbeat) as beats, warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # "heartbeat ... used with Study.optimize"
+                asked = [beats.add(study.ask()) for _ in range(min(spec.batch_size, remaining))]
+                asked = _within_budget(study, asked, target)
+                if not asked:
+                    continue
+                outcomes = evaluate(spec, [suggest(t, spec) for t in asked], book)
+                ok = [_tell(study, spec, t, o) for t, o in zip(asked, outcomes, strict=True)]
+            told += len(ok)
+            failed += ok.count(False)
+            batches += 1
+            failed_in_a_row = failed_in_a_row + len(ok) if not any(ok) else len(ok) - 1 - ok[::-1].index(True)
+            if failed_in_a_row >= max(MIN_FAILED_IN_A_ROW, FAILED_BATCHES_IN_A_ROW * spec.batch_size):
+                raise DseError("study", f"the last {failed_in_a_row} candidates all failed; last reason: "
+                                        f"{outcomes[-1].reason}", spec.path)
+            if progress:
+                progress({"told": len(ok), "failed": ok.count(False)})
+    return RunReport(told, failed, time.perf_counter() - start, flag.stop)
+
+
+def completed_table(study: optuna.Study, spec: StudySpec) -> tuple[list[optuna.trial.FrozenTrial], np.ndarray]:
+    trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+    values = np.array([t.values for t in trials], dtype=float).reshape(len(trials), len(spec.objectives))
+    return trials, values
+
+
+def feasible(trial: optuna.trial.FrozenTrial) -> bool:
+    return all(v <= 0 for v in trial.constraints.values())
+
+
+def front(study: optuna.Study, spec: StudySpec) -> tuple[list[optuna.trial.FrozenTrial], float]:
+    """Feasible Pareto-optimal trials and their hypervolume (losses against the reference)."""
+    trials, values = completed_table(study, spec)
+    keep = np.array([feasible(t) for t in trials], dtype=bool)
+    trials = [t for t, k in zip(trials, keep, strict=True) if k]
+    losses = pareto.to_losses(values[keep], spec.directions)
+    ref = pareto.to_losses(np.array([[spec.hypervolume_reference[o] for o in spec.objectives]]), spec.directions)[0]
+    mask = pareto.nondominated(losses) if len(losses) else np.zeros(0, dtype=bool)
+    return [t for t, m in zip(trials, mask, strict=True) if m], pareto.hypervolume(losses, ref)
+
+
+def status(name: str, storage_url: str | None) -> dict:
+    study = load(name, storage_url)
+    spec = spec_of(study)
+    best, hv = front(study, spec)
+    counts = _counts(study)
+    return {"study": name, "n_trials": int(study.user_attrs[TARGET_ATTR]), **counts, "pareto_size": len(best),
+            "hypervolume": hv, "objectives": list(spec.objectives),
+            "front": [{"trial": t.number, **dict(zip(spec.objectives, t.values, strict=True))} for t in best]}
+
+
+def summaries(storage_url: str | None) -> list[dict]:
+    storage = open_storage(storage_url)
+    out = []
+    for s in optuna.get_all_study_summaries(storage, include_best_trial=False):
+        out.append({"study": s.study_name, "trials": s.n_trials,
+                    "target": s.user_attrs.get(TARGET_ATTR, ""), "objectives": len(s.directions),
+                    "started": s.datetime_start.isoformat(timespec="seconds") if s.datetime_start else ""})
+    return out
+
+
+def delete(name: str, storage_url: str | None) -> None:
+    load(name, storage_url)  # a clear error if it does not exist
+    optuna.delete_study(study_name=name, storage=open_storage(storage_url))
+
+
+def objective_units() -> dict[str, str]:
+    return {k: v[2] for k, v in OBJECTIVES.items()}

@@ -1,0 +1,105 @@
+"""`simulate`: a batch of candidates under one policy, over scenarios, window by window."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from workloads.scenarios import load_scenario
+
+from .costs import PairCosts
+from .curves import CurveBook
+from .engine import STEP_S, State, run_window
+from .policies._base import WindowContext
+
+
+def geomean(values: np.ndarray, axis: int) -> np.ndarray:
+    """Geometric mean along `axis` (DaCapo's metric, over windows and over scenarios); an
+    accuracy of 0 counts as 1e-12."""
+    return np.exp(np.mean(np.log(np.maximum(values, 1e-12)), axis=axis))
+
+
+@dataclass
+class SimResult:
+    scenarios: tuple[str, ...]
+    window_accuracy: np.ndarray  # (C, scenarios, windows), all windows incl. warm-up
+    #: (C, scenarios) geometric mean over the evaluated (non-warm-up) windows, as DaCapo's artifact
+    #: scores every system (script/summarize/figure_9.py: gmean of the per-window accuracies)
+    scenario_accuracy: np.ndarray
+    processed: np.ndarray  # (C, scenarios) fraction of frames processed in time
+    energy_j: np.ndarray  # (C, scenarios) over the evaluated windows
+    power_w: np.ndarray  # (C,) average over all evaluated windows of all scenarios
+    #: (C, scenarios, windows) samples labeled, retraining epochs run, energy: kept only when a
+    #: candidate is recorded (`simulate(record=...)`, the per-window table of `dse simulate`), else
+    #: None -- a batch of 20,000 candidates would otherwise allocate 40 MB for nobody
+    window_labels: np.ndarray | None
+    window_epochs: np.ndarray | None
+    window_energy_j: np.ndarray | None
+    timeline: list[dict] = field(default_factory=list)  # per window, for the recorded candidate
+
+    @property
+    def geomean_accuracy(self) -> np.ndarray:
+        """Geometric mean over scenarios of the per-scenario accuracy (DaCapo's metric)."""
+        return geomean(self.scenario_accuracy, axis=1)
+
+    @property
+    def mean_accuracy(self) -> np.ndarray:
+        return self.scenario_accuracy.mean(axis=1)
+
+    @property
+    def dropped_fraction(self) -> np.ndarray:
+        return 1.0 - self.processed.mean(axis=1)
+
+
+def simulate(costs: PairCosts, policy_cls, params: Mapping[str, object] | None, student: str, teacher: str,
+             scenarios: tuple[str, ...], book: CurveBook | None = None, record: int | None = None) -> SimResult:
+    """Simulate every candidate of `costs` under `policy_cls` with `params` on `scenarios`."""
+    book = book or CurveBook()
+    loaded = [load_scenario(s) for s in scenarios]
+    n = costs.n_candidates
+    n_windows = max(s.n_windows for s in loaded)
+    # (outputs, scenarios, windows, C): each window writes contiguous rows; viewed as (C, S, W) at the end.
+    # Accuracy always; labels, epochs and energy only for a recorded run.
+    per_window = np.empty((1 if record is None else 4, len(loaded), n_windows, n))  # the rest: NaN below
+    scen_acc = np.zeros((n, len(loaded)))
+    processed = np.zeros((n, len(loaded)))
+    energy = np.zeros((n, len(loaded)))
+    seconds = 0.0
+    timeline: list[dict] = []
+    policies = {}
+    for j, scen in enumerate(loaded):
+        curves = book.get(student, teacher, scen.name, len(scen.segments))
+        if scen.fps not in policies:
+            policies[scen.fps] = policy_cls(costs, params, fps=scen.fps)
+        policy = policies[scen.fps]
+        policy.reset()
+        state = State.initial(n)
+        steps = int(round(scen.window_s / STEP_S))
+        for w in range(scen.n_windows):
+            step_segments = scen.segment_at(w * scen.window_s + np.arange(steps) * STEP_S)
+            if w == 0:
+                state.segment[:] = step_segments[0]
+            ctx = WindowContext(w, step_segments, state, curves, scen.fps, scen.window_s)
+            plan = policy.plan(ctx)
+            out = run_window(state, plan, step_segments, curves, scen.fps, keep_steps=record is not None)
+            for k, values in enumerate((out.accuracy, out.labels, out.epochs, out.energy_j)[:len(per_window)]):
+                per_window[k, j, w] = values
+            if w >= scen.warmup_windows:
+                processed[:, j] += plan.processed
+                energy[:, j] += out.energy_j
+            if record is not None:
+                label_rate, epoch_rate = plan.rates.take([record]).dense(steps)
+                timeline.append({"scenario": scen.name, "window": w, "segments": step_segments,
+                                 "accuracy": out.step_accuracy[record], "processed": float(plan.processed[record]),
+                                 "label_rate": label_rate[0], "epoch_rate": epoch_rate[0]})
+        per_window[:, j, scen.n_windows:] = np.nan  # a shorter scenario has no such windows
+        evaluated = scen.n_windows - scen.warmup_windows
+        scen_acc[:, j] = geomean(per_window[0, j, scen.warmup_windows:scen.n_windows], axis=0)
+        processed[:, j] /= evaluated
+        seconds += evaluated * scen.window_s
+    window_acc, *detail = np.moveaxis(per_window, -1, 1)
+    window_labels, window_epochs, window_energy = detail or (None, None, None)
+    return SimResult(tuple(scenarios), window_acc, scen_acc, processed, energy, energy.sum(axis=1) / seconds,
+                     window_labels, window_epochs, window_energy, timeline)
