@@ -106,18 +106,15 @@ def bench_cl(candidates: int = 20_000, one_at_a_time: int = 20, reference: int =
     pair = ("resnet18", "wide_resnet50_2")
     needs = policy.kernel_formats({})  # the cost tables a study computes for this policy
 
-    def run(d: Design):
-        return simulate(accel_pair_costs(d, *pair, needs=needs), policy, None, *pair, scenarios, book)
+    def run(d: Design, engine_choice: str | None = None):
+        return simulate(accel_pair_costs(d, *pair, needs=needs), policy, None, *pair, scenarios, book,
+                        engine=engine_choice)
 
     run(designs.take([0]))  # warm: scenarios, curves, the compiled engine
     batch_s = _best_time(lambda: run(designs))  # best of 3, like timeit: this machine's noise is +-5%
     single_s = _best_time(lambda: [run(designs.take([i])) for i in range(one_at_a_time)])
     default = engine.engine_name()
-    engine.ENGINE = "numpy"
-    try:
-        numpy_s = _best_time(lambda: run(designs.take(np.arange(reference))), repeats=1)
-    finally:
-        engine.ENGINE = None
+    numpy_s = _best_time(lambda: run(designs.take(np.arange(reference)), "numpy"), repeats=1)
     rate = candidates / batch_s
     keys = np.stack([designs.rows, designs.cols, designs.sram_kb, designs.dram_gbps, designs.freq_mhz], axis=1)
     return {"cl_candidates_per_s": rate, "cl_one_at_a_time_per_s": one_at_a_time / single_s,

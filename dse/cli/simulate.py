@@ -9,7 +9,6 @@ from accel import PLATFORMS
 
 from ..errors import DseError
 from ..sim.curves import CurveBook
-from ..sim.engine import STEP_S
 from ..sim.pairs import resolve_pair
 from ..sim.policies import POLICIES
 from ..sim.run import run_system
@@ -100,4 +99,4 @@ def simulate(design, platform, policy, params, pair, scenarios, vit_artifact, pl
     if plot_path:
         from ..report.plots import plot_timeline
 
-        plot_timeline(result.timeline, plot_path, f"{label} / {policy} / {student}-{teacher}", STEP_S)
+        plot_timeline(result.timeline, plot_path, f"{label} / {policy} / {student}-{teacher}", result.step_s)

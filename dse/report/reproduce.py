@@ -37,6 +37,7 @@ import numpy as np
 
 from ..sim.curves import CurveBook
 from ..sim.pairs import PAIRS
+from ..sim.params import SimParams
 from ..sim.run import run_system
 
 SCENARIOS = ("S1", "S2", "S3", "S4", "S5", "S6", "ES1", "ES2")
@@ -97,18 +98,22 @@ def allocator_label_fraction(pair: str, vit_attention: bool) -> float:
     return float(policy.samples_per_window(120.0)[0] / (30.0 * 120.0))
 
 
-def figure9(vit_attention_off: bool, book: CurveBook | None = None, progress=None) -> list[dict]:
-    """Rows of figure9.csv: pair, system, scenario (S1..ES2, GMEAN), accuracy_pct."""
+def figure9(vit_attention_off: bool, book: CurveBook | None = None, progress=None, *,
+            params: SimParams | None = None, pairs: tuple[str, ...] | None = None) -> list[dict]:
+    """Rows of figure9.csv: pair, system, scenario (S1..ES2, GMEAN), accuracy_pct. `params` are
+    the simulator's constants (calibration passes its own); `pairs` limits the model pairs."""
     book = book or CurveBook()
     rows = []
-    for pair, (student, teacher) in PAIRS.items():
+    for pair in pairs or tuple(PAIRS):
+        student, teacher = PAIRS[pair]
         vit_attention = not (vit_attention_off and student.startswith("vit"))
         fill = allocator_label_fraction(pair, vit_attention)
         for system in SYSTEMS:
-            target, policy, params = system_run(system, pair)
-            if policy in ("ekya", "ekya-spatial") and "label_fraction" not in params:
-                params = {**params, "label_fraction": fill}
-            result = run_system(target, policy, params, student, teacher, SCENARIOS, vit_attention, book)
+            target, policy, policy_params = system_run(system, pair)
+            if policy in ("ekya", "ekya-spatial") and "label_fraction" not in policy_params:
+                policy_params = {**policy_params, "label_fraction": fill}
+            result = run_system(target, policy, policy_params, student, teacher, SCENARIOS, vit_attention, book,
+                                params=params)
             acc = result.scenario_accuracy[0] * 100
             for name, value in zip(SCENARIOS, acc, strict=True):
                 rows.append({"pair": pair, "system": system, "scenario": name, "accuracy_pct": round(float(value), 2)})

@@ -195,14 +195,9 @@ def _check_policy_params(reader: _Reader, name: str, params: dict[str, Dist]) ->
         values = list(dist.choices) if dist.kind == "categorical" else [dist.value] if dist.kind == "fixed" \
             else [dist.low, dist.high]
         for v in values:
-            if spec.choices is not None:
-                if v not in spec.choices:
-                    raise reader.fail(where, f"must be one of {', '.join(spec.choices)}, got {v!r}")
-                continue
-            if isinstance(v, bool) or not isinstance(v, int | float):
-                raise reader.fail(where, f"must be a number, got {v!r}")
-            if (spec.low is not None and v < spec.low) or (spec.high is not None and v > spec.high):
-                raise reader.fail(where, f"must be within [{spec.low}, {spec.high}], got {v!r}")
+            problem = spec.problem(v)  # the rule simulations apply too
+            if problem:
+                raise reader.fail(where, problem)
             if spec.integer and dist.kind == "float":
                 raise reader.fail(where, "is an integer parameter: use integer bounds")
 

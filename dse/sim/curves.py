@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,20 +12,6 @@ from workloads.proxies.io import group_rows
 from workloads.proxies.schema import DELTA_FORMATS
 
 from ..errors import DseError
-
-#: Samples of one training set that reach a curve's full adaptation: a window's labels at Ekya's
-#: rate, 20.75% of 120 s x 30 FPS = 747 frames (DaCapo-Spatial's and Ekya's ResNet18 setting; the
-#: ViT-B/32 rate gives 720). An assumption: the default curves take their adapted accuracy from
-#: DaCapo's RTX 3090 run, which retrains on every frame of the previous window (3,600), but
-#: consecutive frames of a 30 FPS stream are near-duplicates. With 3,600 here the agreement with
-#: Figure 9 drops (after refitting DRIFT_TRANSFER: largest error 4.08 points, 12 of 14 within 3
-#: points, against 2.69 and 14 of 14).
-FULL_DATA_SAMPLES = 747.0
-#: Share of the full gain a training set of n samples can reach: (n / FULL_DATA_SAMPLES) ** 0.2.
-#: From Ekya's Table 1 (workloads/data/reference/ekya_summary.md; all layers, 30 epochs): median
-#: gains 0.096 / 0.126 / 0.147 on 10% / 50% / 100% of the samples give exponents 0.185 and 0.222;
-#: 0.2 is their mean. Not fitted to DaCapo's results.
-DATA_EXPONENT = 0.2
 
 
 @dataclass(frozen=True)
@@ -44,45 +29,42 @@ class SegmentCurves:
         acc = curve(epochs, self.b0[segment], self.b1[segment], self.b2[segment])
         return np.minimum(acc, self.label_acc[segment]) + self.delta[fmt, segment]
 
-    def progress_cap(self, samples: np.ndarray, segment: np.ndarray | int, start: np.ndarray | float = 0.0
+    def progress_cap(self, ratio: np.ndarray, segment: np.ndarray | int, start: np.ndarray | float = 0.0
                      ) -> np.ndarray:
-        """Most progress (epochs) training on `samples` distinct samples can bring: where the
-        student's remaining gap to the asymptote has shrunk by the share
-        `(samples / FULL_DATA_SAMPLES) ** DATA_EXPONENT` (infinite from FULL_DATA_SAMPLES on). The
-        gap is counted from the curve's start, or from below it for a student that began the
-        segment there (`start` < 0 epochs, `engine.carried_over`)."""
-        return progress_cap(samples, self.b0[segment], self.b1[segment], start)
+        """Most progress (epochs) a training set can bring: where the student's remaining gap to
+        the asymptote has shrunk by the share s of the data-size cap (`ratio` = s / (1 - s),
+        `SimArrays.cap_ratio`; inf for a full set). The gap is counted from the curve's start,
+        or from below it for a student that began the segment there (`start` < 0 epochs,
+        `carried_over`)."""
+        return progress_cap(ratio, self.b0[segment], self.b1[segment], start)
 
 
-def progress_cap(samples, b0, b1, start=0.0):
+def progress_cap(ratio, b0, b1, start=0.0):
     """`SegmentCurves.progress_cap` on raw curve coefficients. The gap of `curve` after e epochs
     is 1/(b0 e + b1); shrinking the gap at `start` = min(start, 0) epochs by the share s, with
     t = s / (1 - s), is reached at p = (b1 / b0) t + start (1 + t) (from the curve's start:
-    (b1 / b0) t). A training set counts whole samples (`samples` is rounded down)."""
-    table = cap_table()
-    n = np.minimum(np.floor(np.asarray(samples, dtype=np.float64)), len(table) - 1).astype(np.int64)
-    t = table[n]
+    (b1 / b0) t)."""
+    t = np.asarray(ratio, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         cap = (b1 / b0) * t + np.minimum(start, 0.0) * (1.0 + t)
     return np.where(np.isinf(t) | np.isnan(cap) | (b0 <= 0) | (b1 <= 0), np.inf, cap)
 
 
-def cap_table() -> np.ndarray:
-    """s / (1 - s) with s = (n / FULL_DATA_SAMPLES) ** DATA_EXPONENT for n = 0 .. FULL_DATA_SAMPLES
-    whole samples (the last entry, and any larger set, is unbounded): the progress cap in units
-    of b1 / b0, the same for every curve, so the engines look it up instead of taking a power
-    every step. Built once per value of the two constants (read only)."""
-    return _cap_table(FULL_DATA_SAMPLES, DATA_EXPONENT)
-
-
-@functools.cache
-def _cap_table(full: float, exponent: float) -> np.ndarray:
-    n = np.arange(int(np.ceil(full)) + 1, dtype=np.float64)
-    share = np.minimum(n / full, 1.0) ** exponent
-    with np.errstate(divide="ignore"):
-        table = np.where(share >= 1.0, np.inf, share / (1.0 - share))
-    table.flags.writeable = False
-    return table
+def carried_over(progress: np.ndarray, curves: SegmentCurves, old, new, transfer: np.ndarray) -> np.ndarray:
+    """Progress a model keeps on segment `new` after a drift from segment `old`: the share
+    `transfer` (`SimParams.drift_transfer`) of it, but never more than leaves the model where it
+    stood on the old segment (a segment change does not make a model better: a student that
+    never adapted stays at its accuracy before adaptation instead of rising to the next curve's
+    start, which is the accuracy of a student adapted to the previous segment). Below the new
+    curve's start the progress is negative; a deficit (negative progress) is not adaptation and
+    carries nothing. Curves are compared without format delta and label cap; a flat curve
+    (b0 = 0) keeps the share."""
+    b0n, b1n = curves.b0[new], curves.b1[new]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # 1 - accuracy on the old curve, less the new curve's b2: the new curve's gap at that accuracy
+        gap = 1.0 / (curves.b0[old] * progress + curves.b1[old]) + curves.b2[old] - curves.b2[new]
+        level = np.where((gap > 0) & (b0n > 0), (1.0 / gap - b1n) / b0n, np.inf)
+    return np.minimum(transfer * np.maximum(progress, 0.0), level)
 
 
 class CurveBook:

@@ -1,16 +1,82 @@
-"""The window engine compiled with Numba (the `fast` extra).
+"""The window engine compiled with Numba.
 
 Same model as the NumPy reference `engine.run_piece`, but one candidate at a time and step by
 step, reading the policy's `Schedule` phases directly: no (candidates x steps) arrays are built,
-which is what bounds the reference's speed. The capped progress is the recursion itself here (the
+which is what bounds the reference's speed. Its arguments travel as named tuples (Numba
+compiles them as typed tuples), grouped by what they hold. The capped progress is the recursion itself here (the
 reference uses its closed form). tests/dse/test_engine_numba.py checks the two agree to 1e-9 on
 random schedules, buffers, clears, subsamples and segment changes.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numba
 import numpy as np
+
+
+class KernelParams(NamedTuple):
+    """`SimArrays`: the step, the drift transfer per candidate, the data-size cap tables."""
+
+    step_s: float
+    transfer: np.ndarray
+    cap_tables: np.ndarray
+    cap_index: np.ndarray
+
+
+class KernelRates(NamedTuple):
+    """A window's `Schedule`."""
+
+    base_label: np.ndarray
+    base_epoch: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    label: np.ndarray
+    epoch: np.ndarray
+
+
+class KernelPlan(NamedTuple):
+    """The rest of a `Plan`, one value per candidate."""
+
+    capacity: np.ndarray
+    clear_step: np.ndarray
+    weight: np.ndarray
+    hold: np.ndarray
+    fmt: np.ndarray
+    share: np.ndarray
+
+
+class KernelCurves(NamedTuple):
+    """`SegmentCurves`."""
+
+    b0: np.ndarray
+    b1: np.ndarray
+    b2: np.ndarray
+    label_acc: np.ndarray
+    delta: np.ndarray
+
+
+class KernelState(NamedTuple):
+    """`State`, updated in place (field names as in `State`)."""
+
+    segment: np.ndarray
+    progress: np.ndarray
+    applied: np.ndarray
+    epoch_phase: np.ndarray
+    fresh: np.ndarray
+    stale: np.ndarray
+    data: np.ndarray
+    start: np.ndarray
+
+
+class KernelOutputs(NamedTuple):
+    """Written by the kernel: per candidate, and per step if asked."""
+
+    accuracy: np.ndarray
+    labels: np.ndarray
+    epochs: np.ndarray
+    step_accuracy: np.ndarray
 
 #: Tolerance of "an epoch completed" (as in the reference).
 _EPS = 1e-9
@@ -38,15 +104,18 @@ def _carried(p, transfer, b0, b1, b2, old, new):
 
 
 @numba.njit(cache=True, nogil=True)
-def window_kernel(step_segments, step_s, transfer, cap_table, share, base_label, base_epoch, start,
-                  end, lab, ep, cap, clear_step, weight, hold, fmt, b0, b1, b2, label_acc, delta, seg_state, progress,
-                  applied, epoch_phase, fresh, stale, data, seg_start, acc_mean, labels_sum, epochs_sum, keep_steps,
-                  step_acc):
-    """Advance every candidate's state over one window; writes the per-candidate outputs."""
+def window_kernel(step_segments, params, rates, plan, curves, state, out, keep_steps):
+    """Advance every candidate's state over one window; writes `out`."""
+    step_s, transfer, cap_tables, cap_index = params
+    base_label, base_epoch, start, end, lab, ep = rates
+    cap, clear_step, weight, hold, fmt, share = plan
+    b0, b1, b2, label_acc, delta = curves
+    seg_state, progress, applied, epoch_phase, fresh, stale, data, seg_start = state
+    acc_mean, labels_sum, epochs_sum, step_acc = out
     n = base_label.shape[0]
     n_steps = step_segments.shape[0]
     n_phases = start.shape[1]
-    last = cap_table.shape[0] - 1  # the last entry (a full training set) is no cap
+    last = cap_tables.shape[1] - 1  # the last entry (a full training set) is no cap
     for c in range(n):
         cap_c = cap[c]
         clr = clear_step[c]
@@ -56,6 +125,8 @@ def window_kernel(step_segments, step_s, transfer, cap_table, share, base_label,
         fr, st, ph, pr, ap, dt = fresh[c], stale[c], epoch_phase[c], progress[c], applied[c], data[c]
         ss = seg_start[c]
         sh = share[c]
+        tr = transfer[c]
+        table = cap_tables[cap_index[c]]
         acc_sum = 0.0
         lab_sum = 0.0
         ep_sum = 0.0
@@ -72,8 +143,8 @@ def window_kernel(step_segments, step_s, transfer, cap_table, share, base_label,
                     st = cap_c
                 fr = 0.0
                 dt = 0.0
-                pr = _carried(pr, transfer, b0, b1, b2, g_state, g)
-                ap = _carried(ap, transfer, b0, b1, b2, g_state, g)
+                pr = _carried(pr, tr, b0, b1, b2, g_state, g)
+                ap = _carried(ap, tr, b0, b1, b2, g_state, g)
                 ss = pr if pr < 0.0 else 0.0
                 g_state = g
             clears = s <= clr < e
@@ -129,8 +200,9 @@ def window_kernel(step_segments, step_s, transfer, cap_table, share, base_label,
                 if capped:  # the cap is curves.progress_cap
                     ti = int(dt)
                     if ti < last:
-                        t = cap_table[ti]
-                        grown = min(grown, cap_unit * t + ss * (1.0 + t))
+                        t = table[ti]
+                        if t < np.inf:  # a shorter table's padding (a full set): no cap
+                            grown = min(grown, cap_unit * t + ss * (1.0 + t))
                 pr = max(pr, grown)  # training never lowers progress
                 if ph + _EPS >= next_epoch:  # i.e. floor(ph + eps) > floor(previous ph + eps)
                     if not hold[c]:

@@ -9,6 +9,7 @@ from accel import PLATFORMS, Design, load_design
 from ..errors import DseError
 from .costs import accel_pair_costs, gpu_pair_costs
 from .curves import CurveBook
+from .params import SimParams
 from .policies import POLICIES
 from .simulate import SimResult, simulate
 
@@ -19,11 +20,12 @@ def policy_class(name: str):
     return POLICIES[name]
 
 
-def run_system(target: str | Design, policy: str, params: Mapping[str, object] | None, student: str, teacher: str,
-               scenarios: tuple[str, ...], vit_attention: bool = True, book: CurveBook | None = None,
-               record: int | None = None) -> SimResult:
+def run_system(target: str | Design, policy: str, policy_params: Mapping[str, object] | None, student: str,
+               teacher: str, scenarios: tuple[str, ...], vit_attention: bool = True, book: CurveBook | None = None,
+               record: int | None = None, *, params: SimParams | None = None, seed: int = 0,
+               engine: str | None = None) -> SimResult:
     """`target` is a GPU platform name (orin-low, orin-high, rtx3090), a design preset or TOML
-    file, or a `Design` of one candidate."""
+    file, or a `Design` (a batch: one result row per candidate). The keywords are `simulate`'s."""
     cls = policy_class(policy)
     if isinstance(target, Design):
         costs = accel_pair_costs(target, student, teacher, vit_attention=vit_attention)
@@ -31,4 +33,5 @@ def run_system(target: str | Design, policy: str, params: Mapping[str, object] |
         costs = gpu_pair_costs(PLATFORMS[target], student, teacher, vit_attention=vit_attention)
     else:
         costs = accel_pair_costs(load_design(target), student, teacher, vit_attention=vit_attention)
-    return simulate(costs, cls, params, student, teacher, scenarios, book, record)
+    return simulate(costs, cls, policy_params, student, teacher, scenarios, book, record, params=params, seed=seed,
+                    engine=engine)

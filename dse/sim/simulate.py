@@ -9,10 +9,11 @@ import numpy as np
 
 from workloads.scenarios import load_scenario
 
+from .contracts import State, WindowContext
 from .costs import PairCosts
 from .curves import CurveBook
-from .engine import STEP_S, State, run_window
-from .policies._base import WindowContext
+from .engine import run_window
+from .params import SimParams
 
 
 def geomean(values: np.ndarray, axis: int) -> np.ndarray:
@@ -37,6 +38,7 @@ class SimResult:
     window_labels: np.ndarray | None
     window_epochs: np.ndarray | None
     window_energy_j: np.ndarray | None
+    step_s: float  # the simulation step the timeline is sampled at
     timeline: list[dict] = field(default_factory=list)  # per window, for the recorded candidate
 
     @property
@@ -53,10 +55,16 @@ class SimResult:
         return 1.0 - self.processed.mean(axis=1)
 
 
-def simulate(costs: PairCosts, policy_cls, params: Mapping[str, object] | None, student: str, teacher: str,
-             scenarios: tuple[str, ...], book: CurveBook | None = None, record: int | None = None) -> SimResult:
-    """Simulate every candidate of `costs` under `policy_cls` with `params` on `scenarios`."""
+def simulate(costs: PairCosts, policy_cls, policy_params: Mapping[str, object] | None, student: str, teacher: str,
+             scenarios: tuple[str, ...], book: CurveBook | None = None, record: int | None = None, *,
+             params: SimParams | None = None, seed: int = 0, engine: str | None = None) -> SimResult:
+    """Simulate every candidate of `costs` under `policy_cls` with `policy_params` on `scenarios`.
+    `params` holds the simulator's constants (scalars or one value per candidate); `seed` is the
+    base seed of stochastic policies, which seed each candidate from it and the candidate's own
+    parameters, so a candidate's result does not depend on its batch; `engine` is numba or numpy
+    (None: `engine.engine_name()`)."""
     book = book or CurveBook()
+    sim = (params or SimParams()).resolve(costs.n_candidates)
     loaded = [load_scenario(s) for s in scenarios]
     n = costs.n_candidates
     n_windows = max(s.n_windows for s in loaded)
@@ -72,25 +80,26 @@ def simulate(costs: PairCosts, policy_cls, params: Mapping[str, object] | None, 
     for j, scen in enumerate(loaded):
         curves = book.get(student, teacher, scen.name, len(scen.segments))
         if scen.fps not in policies:
-            policies[scen.fps] = policy_cls(costs, params, fps=scen.fps)
+            policies[scen.fps] = policy_cls(costs, policy_params, fps=scen.fps, seed=seed)
         policy = policies[scen.fps]
         policy.reset()
         state = State.initial(n)
-        steps = int(round(scen.window_s / STEP_S))
+        steps = int(round(scen.window_s / sim.step_s))
         for w in range(scen.n_windows):
-            step_segments = scen.segment_at(w * scen.window_s + np.arange(steps) * STEP_S)
+            step_segments = scen.segment_at(w * scen.window_s + np.arange(steps) * sim.step_s)
             if w == 0:
                 state.segment[:] = step_segments[0]
-            ctx = WindowContext(w, step_segments, state, curves, scen.fps, scen.window_s)
+            ctx = WindowContext(w, step_segments, state, curves, scen.fps, scen.window_s, sim)
             plan = policy.plan(ctx)
-            out = run_window(state, plan, step_segments, curves, scen.fps, keep_steps=record is not None)
+            out = run_window(state, plan, step_segments, curves, scen.fps, keep_steps=record is not None,
+                             engine=engine, sim=sim)
             for k, values in enumerate((out.accuracy, out.labels, out.epochs, out.energy_j)[:len(per_window)]):
                 per_window[k, j, w] = values
             if w >= scen.warmup_windows:
                 processed[:, j] += plan.processed
                 energy[:, j] += out.energy_j
             if record is not None:
-                label_rate, epoch_rate = plan.rates.take([record]).dense(steps)
+                label_rate, epoch_rate = plan.rates.take([record]).dense(steps, sim.step_s)
                 timeline.append({"scenario": scen.name, "window": w, "segments": step_segments,
                                  "accuracy": out.step_accuracy[record], "processed": float(plan.processed[record]),
                                  "label_rate": label_rate[0], "epoch_rate": epoch_rate[0]})
@@ -102,4 +111,4 @@ def simulate(costs: PairCosts, policy_cls, params: Mapping[str, object] | None, 
     window_acc, *detail = np.moveaxis(per_window, -1, 1)
     window_labels, window_epochs, window_energy = detail or (None, None, None)
     return SimResult(tuple(scenarios), window_acc, scen_acc, processed, energy, energy.sum(axis=1) / seconds,
-                     window_labels, window_epochs, window_energy, timeline)
+                     window_labels, window_epochs, window_energy, sim.step_s, timeline)

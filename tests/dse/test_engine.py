@@ -5,22 +5,23 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dse.sim import engine
-from dse.sim.curves import DATA_EXPONENT, FULL_DATA_SAMPLES, SegmentCurves
-from dse.sim.engine import Plan, Schedule, State, run_window
+from dse.sim.contracts import Plan, Schedule, State
+from dse.sim.curves import SegmentCurves
+from dse.sim.engine import run_window
+from dse.sim.params import DEFAULT_DATA_EXPONENT, DEFAULT_FULL_DATA_SAMPLES, SimParams
 from workloads.proxies import curve
 
 # two segments: before 0.70 / 0.60, asymptote 0.90 / 0.85 (acc(0) = 1 - 1/b1 - b2)
 CURVES = SegmentCurves(b0=np.array([10.0, 10.0]), b1=np.array([5.0, 4.0]),
                        b2=np.array([0.10, 0.15]), label_acc=np.array([1.0, 1.0]), delta=np.zeros((5, 2)))
 S = 120
-FULL = 1000.0  # buffer samples: more than FULL_DATA_SAMPLES, so the data-size cap does not bind
+FULL = 1000.0  # buffer samples: more than DEFAULT_FULL_DATA_SAMPLES, so the data-size cap does not bind
 
 
 def plan(n=1, processed=1.0, label_rate=0.0, epoch_rate=0.0, capacity=FULL, clear=-1, hold=None):
     full = lambda v: np.broadcast_to(np.asarray(v, dtype=float), (n, S)).copy()  # noqa: E731
     return Plan(processed=np.full(n, processed), infer_format=np.zeros(n, dtype=int), infer_j_per_frame=np.ones(n),
-                rates=Schedule.from_steps(full(label_rate), full(epoch_rate)), n_steps=S,
+                rates=Schedule.from_steps(full(label_rate), full(epoch_rate), 1.0), n_steps=S,
                 buffer_capacity=np.full(n, capacity),
                 label_j_per_sample=np.ones(n), epoch_j=np.ones(n), clear_step=np.full(n, clear),
                 hold=None if hold is None else np.full(n, hold))
@@ -66,19 +67,19 @@ def test_held_weights_serve_from_the_next_window(engine_name):
     assert np.allclose(nxt.step_accuracy[0], curve(2.0, 10.0, 5.0, 0.1))  # 0.86 from the first step
 
 
-def test_stale_buffer_does_not_adapt_and_drift_resets_progress(monkeypatch):
-    monkeypatch.setattr(engine, "DRIFT_TRANSFER", 0.0)
+def test_stale_buffer_does_not_adapt_and_drift_resets_progress():
     state = State.initial(1)
     state.fresh[:] = FULL
     state.applied[:] = state.progress[:] = 3.0
     # the window belongs to segment 1: the buffer's samples are now stale
-    out = run_window(state, plan(epoch_rate=1 / 10), np.ones(S, dtype=int), CURVES, fps=30)
+    out = run_window(state, plan(epoch_rate=1 / 10), np.ones(S, dtype=int), CURVES, fps=30,
+                     sim=SimParams(drift_transfer=0.0).resolve(1))
     assert np.allclose(out.step_accuracy[0], 0.60)  # accuracy before adaptation, no fresh data
     assert state.applied[0] == 0.0 and state.stale[0] == FULL
 
 
 def test_drift_carries_the_calibrated_fraction_of_adaptation_over():
-    assert engine.DRIFT_TRANSFER == 0.09
+    assert SimParams().drift_transfer == 0.09
     state = State.initial(1)
     state.fresh[:] = FULL
     state.applied[:] = state.progress[:] = 3.0
@@ -134,7 +135,7 @@ def test_a_small_training_set_caps_the_gain(engine_name):
     # 23 samples reach the share (23 / 747) ** 0.2 = 0.49852 of the gain: progress is capped at
     # (b1 / b0) * 0.49852 / 0.50148 = 0.49705 epochs, accuracy 1 - (1/(10 * 0.49705 + 5) + 0.1)
     # = 0.79970, about halfway from 0.70 to the asymptote 0.90, however many epochs run (here 12)
-    assert FULL_DATA_SAMPLES == 747.0 and DATA_EXPONENT == 0.2
+    assert DEFAULT_FULL_DATA_SAMPLES == 747.0 and DEFAULT_DATA_EXPONENT == 0.2
     state = State.initial(2)
     state.fresh[:] = [23.0, 46.0]
     p = plan(n=2, epoch_rate=1 / 10, capacity=46.0)
@@ -174,7 +175,7 @@ TABLE1_GAIN_30 = {0.1: 0.096, 0.5: 0.126, 1.0: 0.147}
 def test_data_exponent_is_the_mean_of_what_table1_implies():
     implied = [np.log(TABLE1_GAIN_30[f] / TABLE1_GAIN_30[1.0]) / np.log(f) for f in (0.1, 0.5)]
     np.testing.assert_allclose(implied, [0.185, 0.222], atol=5e-4)
-    assert DATA_EXPONENT == pytest.approx(np.mean(implied), abs=0.005)
+    assert DEFAULT_DATA_EXPONENT == pytest.approx(np.mean(implied), abs=0.005)
 
 
 def test_subsample_exponent_is_the_least_squares_fit_of_table1():
@@ -188,7 +189,7 @@ def test_subsample_exponent_is_the_least_squares_fit_of_table1():
 
     def gain(frac, exponent):  # 5 epochs worth frac**exponent each, under the data-size cap
         p = 5 * frac**exponent
-        return TABLE1_GAIN_30[1.0] * min(r * p / (1 + r * p), frac**DATA_EXPONENT)
+        return TABLE1_GAIN_30[1.0] * min(r * p / (1 + r * p), frac**DEFAULT_DATA_EXPONENT)
 
     grid = np.round(np.arange(0.5, 1.3, 0.01), 2)
     sse = [sum((gain(f, x) - g) ** 2 for f, g in TABLE1_GAIN_5.items()) for x in grid]

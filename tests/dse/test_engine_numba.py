@@ -7,8 +7,10 @@ import copy
 import numpy as np
 import pytest
 
+from dse.sim.contracts import Plan, Schedule, State, disjoint
 from dse.sim.curves import SegmentCurves
-from dse.sim.engine import Plan, Schedule, State, disjoint, run_window
+from dse.sim.engine import run_window
+from dse.sim.params import SimParams
 from tests.cli_helpers import run
 
 pytest.importorskip("numba")
@@ -41,15 +43,18 @@ def _random_window(seed: int, n: int = 40):
     segments = np.where(np.arange(S) < cut, rng.integers(0, 3), rng.integers(0, 3)).astype(np.int64)
     curves = SegmentCurves(b0=rng.uniform(0.5, 20, 3), b1=rng.uniform(2, 8, 3), b2=rng.uniform(0, 0.2, 3),
                            label_acc=rng.uniform(0.6, 1.0, 3), delta=rng.uniform(-0.05, 0.0, (5, 3)))
-    return state, plan, segments, curves
+    # the simulator's constants per candidate, as uncertainty draws give them (some shared)
+    params = SimParams(drift_transfer=rng.uniform(0.0, 0.5, n), full_data_samples=rng.choice([40.0, 747.0, 3600.0], n),
+                       data_exponent=rng.choice([0.1, 0.2, 0.35], n))
+    return state, plan, segments, curves, params.resolve(n)
 
 
 @pytest.mark.parametrize("seed", range(40))
 def test_compiled_engine_matches_the_reference(seed):
-    state, plan, segments, curves = _random_window(seed)
+    state, plan, segments, curves, sim = _random_window(seed)
     ref_state, fast_state = copy.deepcopy(state), copy.deepcopy(state)
-    ref = run_window(ref_state, plan, segments, curves, 30.0, engine="numpy")
-    fast = run_window(fast_state, plan, segments, curves, 30.0, engine="numba")
+    ref = run_window(ref_state, plan, segments, curves, 30.0, engine="numpy", sim=sim)
+    fast = run_window(fast_state, plan, segments, curves, 30.0, engine="numba", sim=sim)
     for name in ("accuracy", "step_accuracy", "energy_j", "labels", "epochs"):
         np.testing.assert_allclose(getattr(fast, name), getattr(ref, name), rtol=1e-9, atol=1e-12, err_msg=name)
     for name in ("segment", "progress", "applied", "epoch_phase", "fresh", "stale", "data", "start"):
@@ -58,9 +63,9 @@ def test_compiled_engine_matches_the_reference(seed):
 
 
 def test_compiled_engine_can_skip_the_per_step_accuracy():
-    state, plan, segments, curves = _random_window(0)
-    out = run_window(copy.deepcopy(state), plan, segments, curves, 30.0, keep_steps=False, engine="numba")
-    ref = run_window(copy.deepcopy(state), plan, segments, curves, 30.0, engine="numpy")
+    state, plan, segments, curves, sim = _random_window(0)
+    out = run_window(copy.deepcopy(state), plan, segments, curves, 30.0, keep_steps=False, engine="numba", sim=sim)
+    ref = run_window(copy.deepcopy(state), plan, segments, curves, 30.0, engine="numpy", sim=sim)
     assert out.step_accuracy is None
     np.testing.assert_allclose(out.accuracy, ref.accuracy, rtol=1e-9)
 
@@ -68,7 +73,7 @@ def test_compiled_engine_can_skip_the_per_step_accuracy():
 def test_schedule_dense_matches_hand_computed_phases():
     # base 1 label/s; phase [2.5, 4) labels at 5/s and trains at 0.5 epoch/s
     rates = Schedule.phases(np.array([1.0]), np.array([0.0]), (np.array([2.5]), np.array([1.5]), 5.0, 0.5))
-    label, epoch = rates.dense(6)
+    label, epoch = rates.dense(6, 1.0)
     np.testing.assert_allclose(label[0], [1, 1, 3, 5, 1, 1])
     np.testing.assert_allclose(epoch[0], [0, 0, 0.25, 0.5, 0, 0])
 

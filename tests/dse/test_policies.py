@@ -9,9 +9,10 @@ import pytest
 
 from accel import PLATFORMS, Design
 from dse.errors import DseError
+from dse.sim.contracts import State
 from dse.sim.costs import accel_pair_costs, gpu_pair_costs
 from dse.sim.curves import SegmentCurves
-from dse.sim.engine import STEP_S, State
+from dse.sim.params import SimParams
 from dse.sim.policies import POLICIES, WindowContext
 from dse.sim.simulate import simulate
 
@@ -94,18 +95,19 @@ def _context(new_acc_before: float, n: int):
                            label_acc=np.ones(2), delta=np.zeros((5, 2)))
     state = State.initial(n)
     state.applied[:] = 5.0  # adapted to segment 0: 1 - (1/55 + 0.1) = 0.882
-    return WindowContext(3, np.ones(120, dtype=int), state, curves, 30.0, 120.0)
+    return WindowContext(3, np.ones(120, dtype=int), state, curves, 30.0, 120.0, SimParams().resolve(n))
 
 
 def test_drift_detection_fires_on_a_crafted_segment_change(costs):
     policy = POLICIES["dacapo-spatiotemporal"](costs.take([0]))
     policy.reset()
     plan = policy.plan(_context(0.70, 1))  # 18 points below the validation accuracy
-    detect = int(np.floor(policy.period[0] / STEP_S))
+    detect = int(np.floor(policy.period[0] / 1.0))  # 1 s steps
     assert plan.clear_step[0] == detect
     t_label = policy.t_label[0]
-    assert plan.epoch_rate[0, detect + 1] == 0.0  # labeling N_ldd samples, no retraining
-    assert plan.label_rate[0, detect + 1] == pytest.approx(1 / t_label)
+    label_rate, epoch_rate = plan.rates.dense(plan.n_steps, 1.0)
+    assert epoch_rate[0, detect + 1] == 0.0  # labeling N_ldd samples, no retraining
+    assert label_rate[0, detect + 1] == pytest.approx(1 / t_label)
 
 
 def test_drift_detection_stays_quiet_without_a_real_drop(costs):
@@ -113,7 +115,7 @@ def test_drift_detection_stays_quiet_without_a_real_drop(costs):
     policy.reset()
     plan = policy.plan(_context(0.87, 1))  # 1.2 points below: under the 5-point threshold
     assert plan.clear_step[0] == -1
-    assert np.all(plan.epoch_rate[0] > 0)
+    assert np.all(plan.rates.dense(plan.n_steps, 1.0)[1][0] > 0)
 
 
 def test_spatial_step_gives_published_splits():

@@ -1,6 +1,7 @@
 """Allocation policies, registered by the name used in TOML and on the command line."""
 
-from ._base import AllocationPolicy, Param, WindowContext
+from ..contracts import Param, WindowContext
+from ._base import AllocationPolicy
 from .alert import Alert
 from .dacapo_spatial import DacapoSpatial
 from .dacapo_spatiotemporal import DacapoSpatiotemporal

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -18,20 +17,9 @@ import numpy as np
 from accel import FORMAT_NAMES
 
 from ...errors import DseError
+from ..contracts import Param, Plan, WindowContext
 from ..costs import PairCosts
-from ..curves import SegmentCurves
-from ..engine import STEP_S, Plan, State, carried_over
-
-
-@dataclass(frozen=True)
-class Param:
-    default: float | int | str
-    low: float | None = None
-    high: float | None = None
-    choices: tuple[str, ...] | None = None
-    integer: bool = False
-    doc: str = ""
-
+from ..seeding import candidate_seeds
 
 #: The MX formats a policy may run its kernels in (DaCapo's DPE modes).
 MX_FORMATS: tuple[str, ...] = ("mx4", "mx6", "mx9")
@@ -49,43 +37,6 @@ def precision_params(note: str = "") -> dict[str, Param]:
             "train_precision": Param("mx9", choices=MX_FORMATS, doc=f"retraining format{note}")}
 
 
-@dataclass(frozen=True)
-class WindowContext:
-    window: int
-    step_segments: np.ndarray  # (S,) segment index of each step
-    state: State  # read only: the engine owns it
-    curves: SegmentCurves
-    fps: float
-    window_s: float
-
-    @property
-    def n_steps(self) -> int:
-        return len(self.step_segments)
-
-    def drift_steps(self) -> list[int]:
-        """Steps at which a new segment starts (step 0 if the window starts one)."""
-        first = [0] if np.any(self.state.segment != self.step_segments[0]) else []
-        return first + (np.flatnonzero(np.diff(self.step_segments)) + 1).tolist()
-
-    def on_first_segment(self, progress: np.ndarray) -> np.ndarray:
-        """`progress` (per candidate, on the state's segment) as it stands on the window's first
-        segment: carried over where the window starts a new one."""
-        first = self.step_segments[0]
-        same = self.state.segment == first
-        return np.where(same, progress, carried_over(progress, self.curves, self.state.segment, first))
-
-    def accuracy_across_drift(self, k: int, fmt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(accuracy before, accuracy after) the drift that starts at step k, as a policy can know
-        them: the deployed student's progress before a drift at the window's start; for a later
-        drift the retraining of this window is not known yet, so none."""
-        n = len(self.state.segment)
-        old = self.state.segment if k == 0 else np.full(n, self.step_segments[k - 1])
-        progress = self.state.applied if k == 0 else np.zeros(n)
-        return (self.curves.accuracy(progress, old, fmt),
-                self.curves.accuracy(carried_over(progress, self.curves, old, self.step_segments[k]),
-                                     np.full(n, self.step_segments[k]), fmt))
-
-
 class AllocationPolicy(ABC):
     name: ClassVar[str]
     summary: ClassVar[str]
@@ -95,10 +46,12 @@ class AllocationPolicy(ABC):
     spatial: ClassVar[bool] = False  # needs a partitionable array (not a GPU)
     frozen_training: ClassVar[bool] = False  # reads the frozen-layer training costs
 
-    def __init__(self, costs: PairCosts, values: Mapping[str, object] | None = None, fps: float = 30.0):
+    def __init__(self, costs: PairCosts, values: Mapping[str, object] | None = None, fps: float = 30.0,
+                 seed: int = 0):
         self.costs = costs
         self.fps = fps
         self.n = costs.n_candidates
+        self.seed = seed
         self.p = self._parse(dict(values or {}))
         if self.spatial and costs.time_shared:
             raise DseError("policy", f"{self.name} partitions an array spatially; it cannot run on a GPU platform")
@@ -111,22 +64,27 @@ class AllocationPolicy(ABC):
                                                            f"(known: {', '.join(self.params) or 'none'})")
         out = {}
         for key, spec in self.params.items():
-            raw = values.get(key, spec.default)
+            raw = np.asarray(values.get(key, spec.default), dtype=object)
+            if raw.ndim > 1 or (raw.ndim == 1 and len(raw) != self.n):
+                raise DseError(f"policy.{key}", f"must be one value or one per candidate ({self.n}), "
+                                                f"got shape {raw.shape}")
+            distinct = dict.fromkeys(np.atleast_1d(raw).tolist())  # few: checked one by one
+            for value in distinct:
+                problem = spec.problem(value)
+                if problem:
+                    raise DseError(f"policy.{key}", problem)
+            arr = np.broadcast_to(raw, (self.n,))
             if spec.choices is not None:
-                arr = np.broadcast_to(np.asarray(raw, dtype=object), (self.n,))
-                bad = [v for v in arr if v not in spec.choices]
-                if bad:
-                    raise DseError(f"policy.{key}", f"must be one of {', '.join(spec.choices)}, got {bad[0]!r}")
-                out[key] = np.array([spec.choices.index(v) for v in arr])
-                continue
-            arr = np.broadcast_to(np.asarray(raw, dtype=np.float64), (self.n,)).copy()
-            if not np.all(np.isfinite(arr)) or (spec.low is not None and np.any(arr < spec.low)) or \
-                    (spec.high is not None and np.any(arr > spec.high)):
-                raise DseError(f"policy.{key}", f"must be in [{spec.low}, {spec.high}], got {raw!r}")
-            if spec.integer and np.any(arr != np.round(arr)):
-                raise DseError(f"policy.{key}", f"must be an integer, got {raw!r}")
-            out[key] = arr
+                index = {c: i for i, c in enumerate(spec.choices)}
+                out[key] = np.array([index[v] for v in arr.tolist()], dtype=np.int64)
+            else:
+                out[key] = arr.astype(np.float64)
         return out
+
+    def candidate_seeds(self) -> np.ndarray:
+        """(C,) seeds of each candidate's random stream (`seeding`): from the base seed and the
+        candidate's own parameters, so a result does not depend on the batch it ran in."""
+        return candidate_seeds(self.seed, self.name, self.p, self.n)
 
     @classmethod
     def kernel_formats(cls, params: Mapping[str, object]) -> dict[str, set[str]]:
@@ -198,7 +156,3 @@ def fewest_inference_units(costs: PairCosts, fmt: int, fps: float) -> np.ndarray
     meets = allowed & (table <= 1.0 / fps)
     first = np.where(meets.any(axis=1), np.argmax(meets, axis=1), costs.units - costs.granularity)
     return np.maximum(first, 0)
-
-
-def steps_of(seconds: np.ndarray) -> np.ndarray:
-    return np.ceil(np.asarray(seconds) / STEP_S - 1e-9).astype(np.int64)

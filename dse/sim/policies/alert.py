@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import Plan, Schedule
+from ..contracts import Plan, Schedule
 from ._base import MX_FORMATS, AllocationPolicy, Param, WindowContext, fewest_inference_units, fmt_index
 
 

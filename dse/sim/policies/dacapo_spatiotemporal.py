@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import STEP_S, Plan, Schedule, disjoint
+from ..contracts import Plan, Schedule, disjoint
 from ._base import (
     AllocationPolicy,
     Param,
@@ -49,7 +49,7 @@ class DacapoSpatiotemporal(AllocationPolicy):
 
     def plan(self, ctx: WindowContext) -> Plan:
         n, s = self.n, ctx.n_steps
-        window_s = s * STEP_S
+        window_s = s * ctx.step_s
         ok = np.isfinite(self.period) & (self.b_rows > 0)
         period = np.where(ok, self.period, np.inf)
         # label-only intervals (N_ldd samples after a detected drift), one possibly left over
@@ -59,13 +59,13 @@ class DacapoSpatiotemporal(AllocationPolicy):
         for k in ctx.drift_steps():
             val_acc, new_acc = ctx.accuracy_across_drift(k, self.f_inf)
             fires = ok & (val_acc - new_acc > self.p["drift_threshold"])
-            detections.append(np.where(fires, k * STEP_S + period, np.inf))  # when the next labeling ends
+            detections.append(np.where(fires, k * ctx.step_s + period, np.inf))  # when the next labeling ends
         self.pending_s = np.full(n, np.inf)
         length_s = self.p["n_ldd"] * self.t_label
         end_s = self.ldd_left_s.copy()
         for detect_s in detections:
             inside = detect_s < window_s
-            clear = np.where(inside, np.floor(np.where(inside, detect_s, 0.0) / STEP_S).astype(np.int64), clear)
+            clear = np.where(inside, np.floor(np.where(inside, detect_s, 0.0) / ctx.step_s).astype(np.int64), clear)
             starts.append(np.where(inside, detect_s, 0.0))
             ends.append(np.where(inside, detect_s + length_s, 0.0))
             end_s = np.where(inside, np.maximum(end_s, detect_s + length_s), end_s)

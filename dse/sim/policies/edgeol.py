@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import STEP_S, Plan, Schedule
+from ..contracts import Plan, Schedule
 from ._base import AllocationPolicy, Param, WindowContext, precision_params
 from ._timeshare import inference_share
 
@@ -63,7 +63,7 @@ class EdgeOL(AllocationPolicy):
         first_s = np.clip((self.p["batch_samples"] - self.pending) / np.maximum(rate, 1e-12), 0.0, ctx.window_s)
         cycle_s = self.p["batch_samples"] / np.maximum(rate, 1e-12) + round_s
         # a step trains if it lies in the first round_s of a cycle that began at or after first_s
-        t = (np.arange(s) + 0.5)[None, :] * STEP_S
+        t = (np.arange(s) + 0.5)[None, :] * ctx.step_s
         since = t - first_s[:, None]
         in_round = (since >= 0) & (np.mod(since, cycle_s[:, None]) < round_s[:, None])
         train = np.where(ok[:, None], in_round.astype(float), 0.0)
@@ -73,7 +73,8 @@ class EdgeOL(AllocationPolicy):
         return Plan(processed=self.processed, infer_format=self.f_inf, infer_j_per_frame=self.j_inf,
                     rates=Schedule.from_steps(
                         labeling * np.where(ok, rate, 0.0)[:, None],
-                        train * np.where(ok, 1.0 / np.where(ok, round_s / self.p["epochs"], 1.0), 0.0)[:, None]),
+                        train * np.where(ok, 1.0 / np.where(ok, round_s / self.p["epochs"], 1.0), 0.0)[:, None],
+                        ctx.step_s),
                     n_steps=s,
                     buffer_capacity=self.p["batch_samples"], label_j_per_sample=np.where(ok, self.j_label, 0.0),
                     epoch_j=np.where(ok, self.p["batch_samples"] * self.j_train, 0.0))

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import STEP_S, Plan, Schedule, disjoint
+from ..contracts import Plan, Schedule, disjoint
+from ..seeding import integers, uniform
 from ._base import AllocationPolicy, Param, WindowContext, precision_params
 from ._timeshare import device_times, inference_share, predicted_accuracy
 
@@ -35,7 +36,8 @@ class Eomu(AllocationPolicy):
         "decay": Param(0.5, 0.01, 1.0, doc="weight of the newest interval in the decayed mean"),
         "trigger_drop": Param(0.03, 0.0, 1.0, doc="drop of the decayed mean that triggers retraining"),
         "anneal_steps": Param(40, 1, 1000, integer=True, doc="simulated-annealing iterations"),
-        "seed": Param(0, 0, 2**31 - 1, integer=True, doc="annealing random seed"),
+        "seed": Param(0, 0, 2**31 - 1, integer=True, doc="annealing random seed (mixed with the study's seed and "
+                                                          "the candidate's parameters)"),
         **precision_params(" (arrays only)"),
     }
 
@@ -48,7 +50,7 @@ class Eomu(AllocationPolicy):
 
     def reset(self) -> None:
         self.train_left_s = np.zeros(self.n)  # retraining still running from the previous window
-        self.rng = np.random.default_rng(int(self.p["seed"][0]))
+        self.seeds = self.candidate_seeds()  # per candidate: a result does not depend on its batch
 
     def _trigger_delay_s(self, drop: np.ndarray) -> np.ndarray:
         """Time until the decayed mean has fallen by `trigger_drop` after a drop of `drop`."""
@@ -58,16 +60,20 @@ class Eomu(AllocationPolicy):
         intervals = np.where(a >= 1, 1.0, np.maximum(intervals, 1.0))
         return np.where(drop > thr, intervals * self.p["interval_s"], np.inf)
 
-    def _anneal(self, table: np.ndarray, fits: np.ndarray) -> np.ndarray:
-        """Simulated annealing over epoch counts on predicted accuracy, one chain per candidate."""
+    def _anneal(self, table: np.ndarray, fits: np.ndarray, window: int, drift: int) -> np.ndarray:
+        """Simulated annealing over epoch counts on predicted accuracy, one chain per candidate,
+        each with its own `anneal_steps` and random stream (drawn by window, drift, iteration)."""
         value = np.where(fits, table, -1.0)
         cur = np.full(self.n, 5)
-        for i in range(int(self.p["anneal_steps"].max())):
-            temp = 0.01 * (1 - i / self.p["anneal_steps"].max()) + 1e-6
-            prop = np.clip(cur + self.rng.integers(-3, 4, self.n), 1, len(EPOCHS) - 1)
-            gain = value[np.arange(self.n), prop] - value[np.arange(self.n), cur]
-            accept = (gain > 0) | (self.rng.random(self.n) < np.exp(np.minimum(gain / temp, 0)))
-            cur = np.where(accept, prop, cur)
+        steps = self.p["anneal_steps"]
+        rows = np.arange(self.n)
+        for i in range(int(steps.max())):
+            temp = 0.01 * (1 - i / steps) + 1e-6
+            prop = np.clip(cur + integers(self.seeds, -3, 4, window, drift, i, 0), 1, len(EPOCHS) - 1)
+            gain = value[rows, prop] - value[rows, cur]
+            with np.errstate(over="ignore"):
+                accept = (gain > 0) | (uniform(self.seeds, window, drift, i, 1) < np.exp(np.minimum(gain / temp, 0)))
+            cur = np.where(accept & (i < steps), prop, cur)
         return EPOCHS[cur]
 
     def plan(self, ctx: WindowContext) -> Plan:
@@ -84,9 +90,9 @@ class Eomu(AllocationPolicy):
         for k in ctx.drift_steps() if ctx.window > 0 else [0]:
             before, after = ctx.accuracy_across_drift(k, self.f_inf)
             delay = np.zeros(n) if ctx.window == 0 else self._trigger_delay_s(before - after)
-            start = k * STEP_S + delay
+            start = k * ctx.step_s + delay
             table, fits = predicted_accuracy(ctx, self.f_inf, EPOCHS, epoch_s, start, np.full(n, 2 * ctx.window_s))
-            length = np.where(np.isfinite(start) & ok, self._anneal(table, fits) * epoch_s, 0.0)
+            length = np.where(np.isfinite(start) & ok, self._anneal(table, fits, ctx.window, k) * epoch_s, 0.0)
             start = np.where(np.isfinite(start), start, ctx.window_s)
             starts.append(start)
             ends.append(start + length)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import Plan, Schedule
+from ..contracts import Plan, Schedule
 from ._base import MX_FORMATS, AllocationPolicy, WindowContext, fmt_index
 from ._timeshare import device_times, inference_share
 

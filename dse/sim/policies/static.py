@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine import Plan, Schedule
+from ..contracts import Plan, Schedule
 from ._base import AllocationPolicy, Param, WindowContext, precision_params
 from ._timeshare import device_times, inference_share
 
