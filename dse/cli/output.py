@@ -41,3 +41,12 @@ def render(rows: list[dict], fmt: str, extra: dict | None = None) -> str:
     for key, value in (extra or {}).items():
         lines.append(f"{key}: {_cell(value)}")
     return "\n".join(lines)
+
+
+def echo_written(written, prefix: str = "") -> None:
+    """`wrote a, b to DIR`, and on stderr the one line saying what was skipped, if anything."""
+    import click
+
+    click.echo(f"{prefix}wrote {', '.join(written.files)} to {written.out_dir}")
+    if written.skipped:
+        click.echo(f"note: {written.skipped}", err=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..report import gather, write_report
+from .output import echo_written
 
 
 class _ReportGroup(click.Group):
@@ -28,10 +29,9 @@ def report() -> None:
 def study_report(name: str, storage: str | None, out_dir: str | None) -> None:
     """index.html, pareto.png, hypervolume.png, pareto.csv, trials.parquet and summary.md."""
     data = gather(name, storage)
-    out = out_dir or f"out/{name}"
-    files = write_report(data, out)
+    written = write_report(data, out_dir or f"out/{name}")
     note = "" if data.front else " (no completed feasible trials)"
-    click.echo(f"{name}: {len(data.front)} Pareto designs{note}; wrote {', '.join(files)} to {out}")
+    echo_written(written, f"{name}: {len(data.front)} Pareto designs{note}; ")
 
 
 @report.command("compare")

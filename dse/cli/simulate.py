@@ -1,51 +1,30 @@
-"""`dse simulate`: one system on one pair and some scenarios, window by window."""
+"""`dse simulate`: one system on one pair and some scenarios, per scenario or per window."""
 
 from __future__ import annotations
 
 import click
-import numpy as np
 
 from accel import PLATFORMS
 
+from ..api import run_simulation, scenario_table, window_table
 from ..errors import DseError
-from ..sim.curves import CurveBook
+from ..report.plots import missing_plotting, plot_timeline
 from ..sim.pairs import resolve_pair
 from ..sim.policies import POLICIES
-from ..sim.run import run_system
 from .output import FORMATS, render
 
 
-def parse_params(values: tuple[str, ...]) -> dict[str, object]:
+def parse_params(values: tuple[str, ...], option: str = "--param") -> dict[str, object]:
     out: dict[str, object] = {}
     for text in values:
         key, sep, raw = text.partition("=")
         if not sep or not key:
-            raise DseError("--param", f"expected KEY=VALUE, got {text!r}")
+            raise DseError(option, f"expected KEY=VALUE, got {text!r}")
         try:
             out[key] = float(raw)
         except ValueError:
             out[key] = raw  # a categorical value such as infer_precision=mx4
     return out
-
-
-def trial_system(study_name: str, number: int, storage: str | None) -> tuple:
-    """(Design, policy, params) of a study's trial, to simulate it on its own."""
-    from accel import Design
-
-    from ..search import study as st
-    from ..search.space import POLICY_PARAM, design_record, policy_params
-
-    s = st.load(study_name, storage)
-    spec = st.spec_of(s)
-    trials = {t.number: t for t in s.get_trials(deepcopy=False)}
-    if number not in trials:
-        raise DseError("--trial", f"study {study_name!r} has no trial {number}")
-    values = {f"accel.{k}": d.value for k, d in spec.accel.items() if d.kind == "fixed"}
-    values.update(trials[number].params)
-    values.setdefault(POLICY_PARAM, next(iter(spec.policies)))
-    for k, d in spec.policies[values[POLICY_PARAM]].items():
-        values.setdefault(f"{values[POLICY_PARAM]}.{k}", d.value)
-    return Design.from_records([design_record(values)]), values[POLICY_PARAM], policy_params(values)
 
 
 @click.command()
@@ -64,39 +43,28 @@ def trial_system(study_name: str, number: int, storage: str | None) -> tuple:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--proxies", type=click.Path(dir_okay=False), default=None,
               help="Accuracy-curves Parquet file instead of the shipped defaults.")
+@click.option("--windows", is_flag=True, help="One row per window (labels, epochs, energy) instead of per scenario.")
+@click.option("--sim-param", "sim_params", multiple=True,
+              help="Simulator constant KEY=VALUE (drift_transfer, full_data_samples, data_exponent, step_s).")
 def simulate(design, platform, policy, params, pair, scenarios, vit_artifact, plot_path, study_name, trial, storage,
-             fmt, proxies) -> None:
-    """Per-window accuracy, labels, epochs and energy of one system; summary below."""
+             fmt, proxies, windows, sim_params) -> None:
+    """Accuracy, power and dropped frames of one system per scenario (--windows: per window); a
+    summary below."""
+    result, label, policy = run_simulation(
+        design, policy, pair, scenarios, parse_params(params), platform=platform, proxies=proxies,
+        vit_artifact=vit_artifact, study=study_name, trial=trial, storage=storage, record=0,
+        sim_params=parse_params(sim_params, "--sim-param"))
     student, teacher = resolve_pair(pair)
-    target, values = platform or design, parse_params(params)
-    if (study_name is None) != (trial is None):
-        raise DseError("--study/--trial", "give both --study NAME and --trial N, or neither")
-    label = target
-    if study_name is not None:
-        target, policy, values = trial_system(study_name, trial, storage)
-        label = f"{study_name} trial {trial}"
-    result = run_system(target, policy, values, student, teacher, tuple(scenarios),
-                        vit_attention=not vit_artifact, book=CurveBook(proxies), record=0)
-    rows = []
-    for j, name in enumerate(result.scenarios):
-        for w in range(result.window_accuracy.shape[2]):
-            if np.isnan(result.window_accuracy[0, j, w]):
-                continue
-            tl = next(t for t in result.timeline if t["scenario"] == name and t["window"] == w)
-            rows.append({"scenario": name, "window": w, "segments": "/".join(map(str, np.unique(tl["segments"]))),
-                         "accuracy_pct": 100 * float(result.window_accuracy[0, j, w]),
-                         "processed": float(tl["processed"]), "labels": float(result.window_labels[0, j, w]),
-                         "epochs": float(result.window_epochs[0, j, w]),
-                         "energy_j": float(result.window_energy_j[0, j, w])})
+    table = window_table(result) if windows else scenario_table(result)
     summary = {"system": f"{label} / {policy}", "pair": f"{student}/{teacher}",
                "geomean_accuracy_pct": 100 * float(result.geomean_accuracy[0]),
                "mean_accuracy_pct": 100 * float(result.mean_accuracy[0]),
                "dropped_frames_pct": 100 * float(result.dropped_fraction[0]),
                "average_power_w": float(result.power_w[0])}
-    for j, name in enumerate(result.scenarios):
-        summary[f"accuracy_pct_{name}"] = 100 * float(result.scenario_accuracy[0, j])
-    click.echo(render(rows, fmt, summary if fmt != "csv" else None))
+    click.echo(render(table.to_pylist(), fmt, summary if fmt != "csv" else None))
     if plot_path:
-        from ..report.plots import plot_timeline
-
+        problem = missing_plotting()
+        if problem:
+            click.echo(f"note: skipped {plot_path}: {problem}", err=True)
+            return
         plot_timeline(result.timeline, plot_path, f"{label} / {policy} / {student}-{teacher}", result.step_s)

@@ -24,29 +24,19 @@ def study() -> None:
 
 
 def _run_workers(name: str, storage: str | None, n_jobs: int) -> None:
-    if n_jobs == 1:
-        s = st.load(name, storage)
-        target = int(s.user_attrs[st.TARGET_ATTR])
-        done = st._counts(s)["complete"]
-        with tqdm(total=target, initial=done, desc=name, unit="trial", disable=None) as bar:
-            last_hv = [0.0]
+    s = st.load(name, storage)
+    target, done = int(s.user_attrs[st.TARGET_ATTR]), st._counts(s)["complete"]
+    with tqdm(total=target, initial=done, desc=name, unit="trial", disable=None if n_jobs == 1 else True) as bar:
+        last_hv = [0.0]
 
-            def progress(info):
-                bar.update(info["told"] - info["failed"])
-                if time.monotonic() - last_hv[0] > 5:
-                    last_hv[0] = time.monotonic()
-                    _, hv = st.front(s, st.spec_of(s))
-                    bar.set_postfix(hypervolume=f"{hv:.4g}", failed=info["failed"])
+        def progress(info):
+            bar.update(info["told"] - info["failed"])
+            if time.monotonic() - last_hv[0] > 5:
+                last_hv[0] = time.monotonic()
+                _, hv = st.front(s, st.spec_of(s))
+                bar.set_postfix(hypervolume=f"{hv:.4g}", failed=info["failed"])
 
-            report = st.run(name, storage, progress=progress)
-    else:
-        from joblib import Parallel, delayed
-
-        start = time.perf_counter()
-        reports = Parallel(n_jobs=n_jobs, backend="loky")(delayed(st.run)(name, storage, worker=w)
-                                                           for w in range(n_jobs))
-        report = st.RunReport(sum(r.told for r in reports), sum(r.failed for r in reports),
-                              time.perf_counter() - start, any(r.stopped_early for r in reports))
+        report = st.run_workers(name, storage, n_jobs, progress=progress)
     rate = report.told / report.seconds if report.seconds > 0 else 0.0
     stopped = " (stopped by Ctrl-C after the batch in flight; 'dse study resume' continues)" \
         if report.stopped_early else ""

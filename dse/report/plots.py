@@ -1,21 +1,42 @@
-"""Static plots (matplotlib, optional extra `cl-dse[plot]`), readable at print size."""
+"""Static plots (matplotlib), readable at print size. matplotlib is a dependency; if an
+install lacks it anyway, writers skip their PNGs and say so (`missing_plotting`)."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from workloads.files import atomic_path
+
 from ..errors import DseError
 
 
-def _pyplot():
-    try:
-        import matplotlib
+def missing_plotting() -> str | None:
+    """None when PNGs can be drawn, else one line saying what is missing and how to get it."""
+    import importlib.util
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise DseError("--plot", "plots need the optional extra: pip install 'cl-dse[plot]'") from None
+    if importlib.util.find_spec("matplotlib") is None:
+        return "matplotlib is not installed (pip install matplotlib)"
+    return None
+
+
+def _pyplot():
+    problem = missing_plotting()
+    if problem:
+        raise DseError("plots", problem)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     return plt
+
+
+def save_png(fig, path) -> None:
+    """Save and close `fig` as a PNG at print resolution, atomically."""
+    plt = _pyplot()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=150, format="png")
+    plt.close(fig)
 
 
 def plot_timeline(timeline: list[dict], path: str, title: str, step_s: float) -> None:
@@ -51,5 +72,4 @@ def plot_timeline(timeline: list[dict], path: str, title: str, step_s: float) ->
         ax.legend(lines[0] + more[0], lines[1] + more[1], loc="lower right", fontsize=8)
     fig.suptitle(title)
     fig.tight_layout()
-    fig.savefig(path, dpi=150)
-    plt.close(fig)
+    save_png(fig, path)

@@ -8,7 +8,7 @@ import numpy as np
 
 from .data import ReportData
 from .page import label, log_axis
-from .plots import _pyplot
+from .plots import _pyplot, save_png
 
 
 def write_pngs(data: ReportData, out: pathlib.Path) -> None:
@@ -36,8 +36,7 @@ def write_pngs(data: ReportData, out: pathlib.Path) -> None:
     axes[0][0].legend(fontsize=8, loc="lower right")
     fig.suptitle(f"{data.spec.name}: Pareto front ({len(data.front)} designs)")
     fig.tight_layout()
-    fig.savefig(out / "pareto.png", dpi=150)
-    plt.close(fig)
+    save_png(fig, out / "pareto.png")
     fig, ax = plt.subplots(figsize=(6, 3.8))
     if data.history:
         ax.plot([n for n, _ in data.history], [v for _, v in data.history], color="#1f6fb4")
@@ -46,5 +45,4 @@ def write_pngs(data: ReportData, out: pathlib.Path) -> None:
     ax.set_title(f"{data.spec.name}: hypervolume of the feasible front")
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    fig.savefig(out / "hypervolume.png", dpi=150)
-    plt.close(fig)
+    save_png(fig, out / "hypervolume.png")

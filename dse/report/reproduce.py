@@ -35,6 +35,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from workloads.files import atomic_path, write_text_atomic
+
 from ..sim.curves import CurveBook
 from ..sim.pairs import PAIRS
 from ..sim.params import SimParams
@@ -125,8 +127,10 @@ def figure9(vit_attention_off: bool, book: CurveBook | None = None, progress=Non
 
 
 def write_csv(rows: list[dict], path: pathlib.Path) -> None:
-    with path.open("w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=["pair", "system", "scenario", "accuracy_pct"])
+    """figure9.csv, atomically."""
+    with atomic_path(path) as tmp, open(tmp, "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else ["pair", "system", "scenario",
+                                                                             "accuracy_pct"])
         writer.writeheader()
         writer.writerows(rows)
 
@@ -181,7 +185,7 @@ def markdown(rows: list[dict], title: str) -> str:
 
 
 def bar_plot(rows: list[dict], path: pathlib.Path) -> None:
-    from .plots import _pyplot
+    from .plots import _pyplot, save_png
 
     plt = _pyplot()
     index = {(r["pair"], r["system"]): r["accuracy_pct"] for r in rows if r["scenario"] == "GMEAN"}
@@ -200,5 +204,31 @@ def bar_plot(rows: list[dict], path: pathlib.Path) -> None:
     ax.legend(ncol=4, fontsize=8, loc="upper left")
     ax.set_title("DaCapo Figure 9 reproduced (bars) vs published (black ticks)")
     fig.tight_layout()
-    fig.savefig(path, dpi=150)
-    plt.close(fig)
+    save_png(fig, path)
+
+
+def write_dacapo(out_dir: str, book: CurveBook | None = None, proxies_note: str = "", progress=None,
+                 params: SimParams | None = None):
+    """Figure 9 (ViT as in the artifact, and complete) into `out_dir`: figure9.csv,
+    figure9_full_vit.csv, figure9.md and figure9.png. Returns the `Written` files and the
+    artifact-ViT rows."""
+    from . import Written
+    from .plots import missing_plotting
+
+    artifact = figure9(vit_attention_off=True, book=book, progress=progress, params=params)
+    full = figure9(vit_attention_off=False, book=book, progress=progress, params=params)
+    out = pathlib.Path(out_dir)
+    write_csv(artifact, out / "figure9.csv")
+    write_csv(full, out / "figure9_full_vit.csv")
+    text = ("# DaCapo Figure 9, reproduced by cl-dse\n\nAccuracy (%) over all frames, geometric mean over evaluated "
+            "windows; GMEAN is the geometric mean over S1-S6.\n\n" + proxies_note
+            + markdown(artifact, "ViT as in DaCapo's artifact (no attention GEMMs): comparable with the published "
+                                 "values")
+            + "\n" + markdown(full, "Complete ViT"))
+    write_text_atomic(out / "figure9.md", text)
+    files = ["figure9.csv", "figure9_full_vit.csv", "figure9.md"]
+    missing = missing_plotting()
+    if missing:
+        return Written(str(out), files, f"skipped figure9.png: {missing}"), artifact
+    bar_plot(artifact, out / "figure9.png")
+    return Written(str(out), [*files, "figure9.png"]), artifact

@@ -18,6 +18,7 @@ from ..errors import DseError
 from ..sim.costs import accel_pair_costs
 from ..sim.curves import CurveBook
 from ..sim.pairs import PAIRS
+from ..sim.params import SimParams
 from ..sim.policies import POLICIES
 from ..sim.simulate import simulate
 from .space import POLICY_PARAM, design_record, policy_params
@@ -84,7 +85,8 @@ def evaluate(spec: StudySpec, candidates: list[dict], book: CurveBook | None = N
         arrays = {k: np.array([p[k] for p in params], dtype=object if isinstance(params[0][k], str) else float)
                   for k in params[0]}
         try:
-            metrics = _simulate_group(spec, design, policy, arrays, book)
+            metrics = score(design, policy, arrays, spec.pairs, spec.scenarios, book, vit_artifact=spec.vit_artifact,
+                            seed=spec.seed)
         except (DseError, AccelError) as err:
             for i in idx:
                 outcomes[i] = Outcome(None, str(err))
@@ -94,20 +96,25 @@ def evaluate(spec: StudySpec, candidates: list[dict], book: CurveBook | None = N
     return [o if o is not None else Outcome(None, "not evaluated") for o in outcomes]
 
 
-def _simulate_group(spec: StudySpec, design: Design, policy: str, params: dict, book: CurveBook) -> dict:
+def score(design: Design, policy: str, params: dict, pairs: tuple[str, ...], scenarios: tuple[str, ...],
+          book: CurveBook, *, vit_artifact: bool = False, seed: int = 0, sim_params: SimParams | None = None) -> dict:
+    """Every metric a study can use, per candidate of `design` (one vectorized simulation per
+    model pair): accuracy (mean over pairs of the geomean over scenarios), power, energy per
+    frame, area, peak power, dropped frames, and each pair's per-scenario accuracy."""
     acc, power, dropped = [], [], []
     per_scenario: dict[str, np.ndarray] = {}
-    for pair in spec.pairs:
+    for pair in pairs:
         student, teacher = PAIRS[pair]
-        costs = accel_pair_costs(design, student, teacher, vit_attention=not spec.vit_artifact,
+        costs = accel_pair_costs(design, student, teacher, vit_attention=not vit_artifact,
                                  needs=POLICIES[policy].kernel_formats(params))
-        result = simulate(costs, POLICIES[policy], params, student, teacher, spec.scenarios, book)
+        result = simulate(costs, POLICIES[policy], params, student, teacher, scenarios, book, seed=seed,
+                          params=sim_params)
         acc.append(result.geomean_accuracy * 100)
         power.append(result.power_w)
         dropped.append(result.dropped_fraction)
-        for j, name in enumerate(spec.scenarios):
+        for j, name in enumerate(scenarios):
             per_scenario[f"acc_{pair}_{name.rsplit('/', 1)[-1]}"] = result.scenario_accuracy[:, j] * 100
-    fps = min(load_scenario(s).fps for s in spec.scenarios)
+    fps = min(load_scenario(s).fps for s in scenarios)
     return {
         "accuracy_pct": np.mean(acc, axis=0),
         "avg_power_w": np.mean(power, axis=0),

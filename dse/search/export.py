@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import pathlib
-import tempfile
-
 import optuna
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+
+from workloads.files import atomic_path
 
 from .spec import StudySpec
 
@@ -45,18 +43,9 @@ def trials_table(study: optuna.Study, spec: StudySpec) -> pa.Table:
 
 
 def write_table(table: pa.Table, path: str, fmt: str) -> None:
-    """Write atomically: a temporary file in the same folder, renamed into place."""
-    target = pathlib.Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    os.close(fd)
-    try:
+    """Write `table` as Parquet or CSV, atomically."""
+    with atomic_path(path) as tmp:
         if fmt == "parquet":
             pq.write_table(table, tmp)
         else:
             pacsv.write_csv(table, tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)

@@ -11,13 +11,9 @@ from .spec import StudySpec
 
 def _feasible_mask(t: dict, spec: StudySpec) -> np.ndarray:
     ok = ~np.array(t["failed"], dtype=bool)
-    c = spec.constraints
-    limits = {"dropped_fraction": c.get("max_dropped_fraction"), "area_mm2": c.get("max_area_mm2"),
-              "peak_power_w": c.get("max_peak_power_w"), "avg_power_w": c.get("max_avg_power_w")}
-    for key, limit in limits.items():
-        if limit is not None:
-            values = np.array([np.nan if v is None else v for v in t[f"metric.{key}"]], dtype=float)
-            ok &= values <= limit
+    for key, limit in spec.limits().items():
+        values = np.array([np.nan if v is None else v for v in t[f"metric.{key}"]], dtype=float)
+        ok &= values <= limit
     return ok
 
 

@@ -32,7 +32,9 @@ OBJECTIVES: dict[str, tuple[str, float, str]] = {
     "area_mm2": ("minimize", 20.0, "mm^2"),
     "peak_power_w": ("minimize", 10.0, "W"),
 }
-CONSTRAINTS = ("max_dropped_fraction", "max_area_mm2", "max_peak_power_w", "max_avg_power_w")
+#: constraint key in study files -> the metric it bounds from above (feasible: metric <= limit)
+CONSTRAINTS: dict[str, str] = {"max_dropped_fraction": "dropped_fraction", "max_area_mm2": "area_mm2",
+                               "max_peak_power_w": "peak_power_w", "max_avg_power_w": "avg_power_w"}
 SAMPLERS = ("nsga2", "nsga3", "tpe", "gp", "random", "grid")
 TOP_KEYS = ("name", "description", "pairs", "scenarios", "proxies", "vit_artifact", "n_trials", "batch_size", "seed",
             "objectives", "constraints", "sampler", "hypervolume", "accel", "policy")
@@ -85,6 +87,11 @@ class StudySpec:
     @property
     def directions(self) -> list[str]:
         return [OBJECTIVES[o][0] for o in self.objectives]
+
+    def limits(self) -> dict[str, float]:
+        """metric -> upper limit, for the study's constraints: the one feasibility rule (a trial's
+        constraint value is metric - limit, feasible when <= 0)."""
+        return {CONSTRAINTS[key]: limit for key, limit in self.constraints.items()}
 
 
 class _Reader:
@@ -268,7 +275,8 @@ def parse_spec(text: str, source: str) -> StudySpec:
     for key, direction in objectives_doc.items():
         if direction != OBJECTIVES[key][0]:
             raise reader.fail(f"objectives.{key}", f"can only be {OBJECTIVES[key][0]!r}, got {direction!r}")
-    constraints_doc = reader.table(doc.get("constraints", {"max_dropped_fraction": 0.0}), "constraints", CONSTRAINTS)
+    constraints_doc = reader.table(doc.get("constraints", {"max_dropped_fraction": 0.0}), "constraints",
+                                   tuple(CONSTRAINTS))
     constraints = {k: float(reader.number(v, f"constraints.{k}", low=0)) for k, v in constraints_doc.items()}
 
     sampler_doc = dict(reader.table(doc.get("sampler", {}), "sampler", None))

@@ -161,12 +161,8 @@ def _tell(study: optuna.Study, spec: StudySpec, trial: optuna.Trial, outcome) ->
         study.tell(trial, state=TrialState.FAIL)
         return False
     trial.set_user_attr("metrics", m)
-    c = spec.constraints
-    limits = {"dropped_fraction": c.get("max_dropped_fraction"), "area_mm2": c.get("max_area_mm2"),
-              "peak_power_w": c.get("max_peak_power_w"), "avg_power_w": c.get("max_avg_power_w")}
-    for key, limit in limits.items():
-        if limit is not None:
-            trial.set_constraint(key, m[key] - limit)
+    for key, limit in spec.limits().items():
+        trial.set_constraint(key, m[key] - limit)
     study.tell(trial, [m[o] for o in spec.objectives])
     return True
 
@@ -291,3 +287,37 @@ def delete(name: str, storage_url: str | None) -> None:
 
 def objective_units() -> dict[str, str]:
     return {k: v[2] for k, v in OBJECTIVES.items()}
+
+
+def run_workers(name: str, storage_url: str | None, n_jobs: int = 1,
+                progress: Callable[[dict], None] | None = None) -> RunReport:
+    """Run study `name` to its target with `n_jobs` worker processes (joblib/loky; one runs in
+    this process and reports `progress` after each batch)."""
+    if n_jobs == 1:
+        return run(name, storage_url, progress=progress)
+    from joblib import Parallel, delayed
+
+    start = time.perf_counter()
+    reports = Parallel(n_jobs=n_jobs, backend="loky")(delayed(run)(name, storage_url, worker=w) for w in range(n_jobs))
+    return RunReport(sum(r.told for r in reports), sum(r.failed for r in reports), time.perf_counter() - start,
+                     any(r.stopped_early for r in reports))
+
+
+def trial_candidate(name: str, number: int, storage_url: str | None):
+    """(Design, policy, policy parameters, spec) of trial `number` of study `name`, to simulate
+    it on its own exactly as the study did."""
+    from accel import Design
+
+    from .space import POLICY_PARAM, design_record, policy_params
+
+    study = load(name, storage_url)
+    spec = spec_of(study)
+    trials = {t.number: t for t in study.get_trials(deepcopy=False)}
+    if number not in trials:
+        raise DseError("--trial", f"study {name!r} has no trial {number}")
+    values = {f"accel.{k}": d.value for k, d in spec.accel.items() if d.kind == "fixed"}
+    values.update(trials[number].params)
+    values.setdefault(POLICY_PARAM, next(iter(spec.policies)))
+    for k, d in spec.policies[values[POLICY_PARAM]].items():
+        values.setdefault(f"{values[POLICY_PARAM]}.{k}", d.value)
+    return Design.from_records([design_record(values)]), values[POLICY_PARAM], policy_params(values), spec

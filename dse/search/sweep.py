@@ -8,13 +8,13 @@ whatever the number of workers or the backend.
 
 from __future__ import annotations
 
-import os
-import pathlib
 from collections.abc import Callable, Iterator
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from workloads.files import atomic_path
 
 from ..sim.curves import CurveBook
 from .evaluate import evaluate
@@ -100,31 +100,25 @@ def run_sweep(spec: StudySpec, out: str, grid: bool, samples: int, n_jobs: int =
     """Evaluate every candidate and write them to `out`; returns the number written."""
     from joblib import Parallel, delayed, parallel_config
 
-    target = pathlib.Path(out)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(target.suffix + ".partial")
     writer = None
     written = 0
     jobs = (delayed(evaluate_chunk)(spec, make) for _, make in chunks(spec, grid, samples, spec.seed))
-    try:
-        # parallel_config registers joblib's Dask backend on first use (Parallel(backend=...) does not)
-        with parallel_config(backend=backend), \
-                Parallel(n_jobs=n_jobs, return_as="generator", pre_dispatch="2*n_jobs") as parallel:
-            for table in parallel(jobs):
-                if writer is None:
-                    schema = table.schema
-                    writer = pq.ParquetWriter(tmp, schema)
-                writer.write_table(table.select(schema.names).cast(schema, safe=False))
-                written += table.num_rows
-                if progress:
-                    progress(table.num_rows)
-        if writer is not None:
-            writer.close()
-            writer = None
-            os.replace(tmp, target)
-    finally:
-        if writer is not None:
-            writer.close()
-        if tmp.exists():
-            tmp.unlink()
+    with atomic_path(out) as tmp:  # a killed or failed sweep leaves no half-written file
+        try:
+            # parallel_config registers joblib's Dask backend on first use (Parallel(backend=...) does not)
+            with parallel_config(backend=backend), \
+                    Parallel(n_jobs=n_jobs, return_as="generator", pre_dispatch="2*n_jobs") as parallel:
+                for table in parallel(jobs):
+                    if writer is None:
+                        schema = table.schema
+                        writer = pq.ParquetWriter(tmp, schema)
+                    writer.write_table(table.select(schema.names).cast(schema, safe=False))
+                    written += table.num_rows
+                    if progress:
+                        progress(table.num_rows)
+        finally:
+            if writer is not None:
+                writer.close()
+        if writer is None:
+            pq.write_table(pa.table({"failed": pa.array([], pa.bool_())}), tmp)  # nothing to evaluate
     return written

@@ -38,6 +38,7 @@ class SimResult:
     window_labels: np.ndarray | None
     window_epochs: np.ndarray | None
     window_energy_j: np.ndarray | None
+    evaluated_s: np.ndarray  # (scenarios,) seconds of the evaluated windows of each scenario
     step_s: float  # the simulation step the timeline is sampled at
     timeline: list[dict] = field(default_factory=list)  # per window, for the recorded candidate
 
@@ -53,6 +54,11 @@ class SimResult:
     @property
     def dropped_fraction(self) -> np.ndarray:
         return 1.0 - self.processed.mean(axis=1)
+
+    @property
+    def scenario_power_w(self) -> np.ndarray:
+        """(C, scenarios) average power over each scenario's evaluated windows."""
+        return self.energy_j / self.evaluated_s[None, :]
 
 
 def simulate(costs: PairCosts, policy_cls, policy_params: Mapping[str, object] | None, student: str, teacher: str,
@@ -74,7 +80,7 @@ def simulate(costs: PairCosts, policy_cls, policy_params: Mapping[str, object] |
     scen_acc = np.zeros((n, len(loaded)))
     processed = np.zeros((n, len(loaded)))
     energy = np.zeros((n, len(loaded)))
-    seconds = 0.0
+    evaluated_s = np.zeros(len(loaded))
     timeline: list[dict] = []
     policies = {}
     for j, scen in enumerate(loaded):
@@ -107,8 +113,8 @@ def simulate(costs: PairCosts, policy_cls, policy_params: Mapping[str, object] |
         evaluated = scen.n_windows - scen.warmup_windows
         scen_acc[:, j] = geomean(per_window[0, j, scen.warmup_windows:scen.n_windows], axis=0)
         processed[:, j] /= evaluated
-        seconds += evaluated * scen.window_s
+        evaluated_s[j] = evaluated * scen.window_s
     window_acc, *detail = np.moveaxis(per_window, -1, 1)
     window_labels, window_epochs, window_energy = detail or (None, None, None)
-    return SimResult(tuple(scenarios), window_acc, scen_acc, processed, energy, energy.sum(axis=1) / seconds,
-                     window_labels, window_epochs, window_energy, sim.step_s, timeline)
+    return SimResult(tuple(scenarios), window_acc, scen_acc, processed, energy, energy.sum(axis=1) / evaluated_s.sum(),
+                     window_labels, window_epochs, window_energy, evaluated_s, sim.step_s, timeline)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import pathlib
-import tempfile
 
 import numpy as np
 import pyarrow as pa
@@ -12,6 +10,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..errors import WorkloadError
+from ..files import atomic_path
 from ..zoo import MODELS
 from .schema import PRECISIONS, SCHEMA_KEY, TABLES, VERSION, arrow_schema
 
@@ -96,13 +95,5 @@ def read_proxies(path: str | pathlib.Path, expect: str | None = None) -> tuple[s
 def write_proxies(table: pa.Table, kind: str, path: str | pathlib.Path) -> None:
     """Validate, then write atomically (a temporary file renamed into place)."""
     table = validate(table.replace_schema_metadata(None), kind, str(path))
-    path = pathlib.Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", suffix=".parquet.tmp")
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         pq.write_table(table, tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)

@@ -1,0 +1,231 @@
+"""The Python API that `import dse` exposes: every `dse` command as a function a notebook can call.
+
+Results are `pyarrow.Table`s (call `.to_pandas()` with pandas installed) or small dataclasses.
+Errors are `dse.DseError` (or the `accel`/`workloads` errors it wraps), with the field and the
+bad value in the message, as the CLI prints them. See docs/api.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
+
+from .errors import DseError
+from .sim.params import SimParams
+
+if TYPE_CHECKING:
+    from accel import Design
+
+    from .report import Written
+    from .sim.simulate import SimResult
+
+#: The scenarios DaCapo's geomean is taken over.
+S1_TO_S6 = ("S1", "S2", "S3", "S4", "S5", "S6")
+
+
+def _sim_params(value: SimParams | Mapping[str, Any] | None) -> SimParams | None:
+    if value is None or isinstance(value, SimParams):
+        return value
+    return SimParams.from_mapping(dict(value))
+
+
+def _design(design: Design | str | Sequence[Mapping[str, Any]]) -> Design:
+    from accel import Design, load_design
+
+    if isinstance(design, Design):
+        return design
+    if isinstance(design, str):
+        return load_design(design)
+    return Design.from_records([dict(r) for r in design])
+
+
+def run_simulation(design: Design | str = "dacapo", policy: str = "dacapo-spatiotemporal",
+                   pair: str = "resnet18-wrn50", scenarios: Sequence[str] = ("S1",),
+                   params: Mapping[str, Any] | None = None, *, platform: str | None = None,
+                   sim_params: SimParams | Mapping[str, Any] | None = None, proxies: str | None = None,
+                   vit_artifact: bool = False, study: str | None = None, trial: int | None = None,
+                   storage: str | None = None, seed: int = 0, engine: str | None = None,
+                   record: int | None = None) -> tuple[SimResult, str, str]:
+    """The `SimResult` behind `simulate`, with the system's label and the policy run (for
+    callers that want the arrays, the per-window detail or the timeline)."""
+    from .sim.curves import CurveBook
+    from .sim.pairs import resolve_pair
+    from .sim.run import run_system
+
+    student, teacher = resolve_pair(pair)
+    if (study is None) != (trial is None):
+        raise DseError("study/trial", "give both a study and a trial number, or neither")
+    target: Any = platform or (design if isinstance(design, str) else _design(design))
+    label = platform or (design if isinstance(design, str) else "design")
+    if study is not None:
+        from .search.study import trial_candidate
+
+        target, policy, params, spec = trial_candidate(study, trial, storage)
+        label, seed = f"{study} trial {trial}", spec.seed
+        proxies = proxies or spec.proxies
+    result = run_system(target, policy, params, student, teacher, tuple(scenarios), vit_attention=not vit_artifact,
+                        book=CurveBook(proxies), record=record, params=_sim_params(sim_params), seed=seed,
+                        engine=engine)
+    return result, label, policy
+
+
+def simulate(design: Design | str = "dacapo", policy: str = "dacapo-spatiotemporal", pair: str = "resnet18-wrn50",
+             scenarios: Sequence[str] = ("S1",), params: Mapping[str, Any] | None = None, *,
+             platform: str | None = None, sim_params: SimParams | Mapping[str, Any] | None = None,
+             proxies: str | None = None, vit_artifact: bool = False, study: str | None = None,
+             trial: int | None = None, storage: str | None = None, seed: int = 0, engine: str | None = None,
+             windows: bool = False) -> pa.Table:
+    """Simulate one system (or a batch of designs) under an allocation policy.
+
+    `design` is a preset, a design TOML file or an `accel.Design` (a batch: one `candidate` per
+    element); `platform` (orin-low, orin-high, rtx3090) runs a GPU instead. `params` are the
+    policy's parameters (scalars, or one value per candidate); `sim_params` the simulator's
+    constants (`SimParams` or a dict); `study`/`trial` take design, policy and parameters from a
+    study's trial. Returns one row per (candidate, scenario): candidate, scenario, accuracy_pct
+    (geomean over the evaluated windows), avg_power_w, energy_j, dropped_fraction. With
+    `windows=True` (one candidate): one row per window, as `dse simulate --windows`.
+    """
+    result, _, _ = run_simulation(design, policy, pair, scenarios, params, platform=platform, sim_params=sim_params,
+                                  proxies=proxies, vit_artifact=vit_artifact, study=study, trial=trial,
+                                  storage=storage, seed=seed, engine=engine, record=0 if windows else None)
+    return window_table(result) if windows else scenario_table(result)
+
+
+def scenario_table(result: SimResult) -> pa.Table:
+    """One row per (candidate, scenario) of a `SimResult`: candidate, scenario, accuracy_pct,
+    avg_power_w, energy_j, dropped_fraction."""
+    n, s = result.scenario_accuracy.shape
+    return pa.table({
+        "candidate": np.repeat(np.arange(n), s),
+        "scenario": [name for _ in range(n) for name in result.scenarios],
+        "accuracy_pct": (100 * result.scenario_accuracy).reshape(-1),
+        "avg_power_w": result.scenario_power_w.reshape(-1),
+        "energy_j": result.energy_j.reshape(-1),
+        "dropped_fraction": (1.0 - result.processed).reshape(-1),
+    })
+
+
+def window_table(result: SimResult) -> pa.Table:
+    """Per-window rows of the recorded candidate (0): scenario, window, segments, accuracy_pct,
+    processed, labels, epochs, energy_j."""
+    if result.window_labels is None:
+        raise DseError("windows", "per-window detail needs a recorded candidate (record=0)")
+    if result.window_accuracy.shape[0] != 1:
+        raise DseError("windows", f"per-window detail is for one candidate, got {result.window_accuracy.shape[0]}")
+    rows = []
+    for j, name in enumerate(result.scenarios):
+        for w in range(result.window_accuracy.shape[2]):
+            if np.isnan(result.window_accuracy[0, j, w]):
+                continue
+            tl = next(t for t in result.timeline if t["scenario"] == name and t["window"] == w)
+            rows.append({"scenario": name, "window": w, "segments": "/".join(map(str, np.unique(tl["segments"]))),
+                         "accuracy_pct": 100 * float(result.window_accuracy[0, j, w]),
+                         "processed": float(tl["processed"]), "labels": float(result.window_labels[0, j, w]),
+                         "epochs": float(result.window_epochs[0, j, w]),
+                         "energy_j": float(result.window_energy_j[0, j, w])})
+    return pa.Table.from_pylist(rows)
+
+
+def evaluate(designs: Design | str | Sequence[Mapping[str, Any]], policies: str | Sequence[str],
+             params: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None, *,
+             pairs: Sequence[str] = ("resnet18-wrn50",), scenarios: Sequence[str] = S1_TO_S6,
+             sim_params: SimParams | Mapping[str, Any] | None = None, proxies: str | None = None,
+             vit_artifact: bool = False, seed: int = 0) -> pa.Table:
+    """Score a batch of candidates, vectorized: one simulation per (policy, model pair).
+
+    `designs`: an `accel.Design` batch, a preset, or design records (dicts). `policies`: one
+    policy for all, or one per candidate; `params`: with one policy, a dict of scalars or
+    per-candidate arrays; with one policy per candidate, one dict per candidate. Returns one row
+    per candidate: candidate, policy, accuracy_pct, avg_power_w, energy_per_frame_j, area_mm2,
+    peak_power_w, dropped_fraction and acc_<pair>_<scenario>, the metrics a study optimizes.
+    """
+    from .search.evaluate import score
+    from .sim.curves import CurveBook
+
+    batch = _design(designs)
+    n = len(batch)
+    names = [policies] * n if isinstance(policies, str) else list(policies)
+    if len(names) != n:
+        raise DseError("policies", f"{len(names)} policies for {n} candidates")
+    per_candidate = params is not None and not isinstance(params, Mapping)
+    if per_candidate and len(params) != n:
+        raise DseError("params", f"{len(params)} parameter sets for {n} candidates")
+    book = CurveBook(proxies)
+    sim = _sim_params(sim_params)
+    columns: dict[str, np.ndarray] = {}
+    for policy in dict.fromkeys(names):
+        rows = np.flatnonzero(np.array(names) == policy)
+        if per_candidate:
+            group = [dict(params[i]) for i in rows]
+            keys = dict.fromkeys(k for g in group for k in g)
+            values = {k: np.array([g[k] for g in group], dtype=object if isinstance(group[0][k], str) else float)
+                      for k in keys}
+        else:
+            values = {k: (np.asarray(v)[rows] if np.ndim(v) == 1 else v) for k, v in dict(params or {}).items()}
+        metrics = score(batch.take(rows), policy, values, tuple(pairs), tuple(scenarios), book,
+                        vit_artifact=vit_artifact, seed=seed, sim_params=None if sim is None else sim.take(rows))
+        for key, value in metrics.items():
+            columns.setdefault(key, np.full(n, np.nan))[rows] = value
+    return pa.table({"candidate": np.arange(n), "policy": names, **columns})
+
+
+def run_study(path_or_name: str, storage: str | None = None, n_trials: int | None = None, *, fresh: bool = False,
+              n_jobs: int = 1, progress: Callable[[dict], None] | None = None) -> dict:
+    """Create the study a file (or a shipped study name) describes and run it to its target;
+    `fresh` replaces a study of the same name. Returns its status (`status`)."""
+    from .search import study as st
+    from .search.spec import load_spec
+    from .search.storage import storage_exists
+
+    spec = load_spec(path_or_name)
+    if fresh and storage_exists(storage) and spec.name in {row["study"] for row in st.summaries(storage)}:
+        st.delete(spec.name, storage)
+    st.create(spec, storage, n_trials)
+    st.run_workers(spec.name, storage, n_jobs, progress=progress)
+    return st.status(spec.name, storage)
+
+
+def resume_study(name: str, storage: str | None = None, n_jobs: int = 1,
+                 progress: Callable[[dict], None] | None = None) -> dict:
+    """Continue a study to its target (trials a killed run left running are failed first)."""
+    from .search import study as st
+
+    st.fail_orphans(st.load(name, storage))
+    st.run_workers(name, storage, n_jobs, progress=progress)
+    return st.status(name, storage)
+
+
+def status(name: str, storage: str | None = None) -> dict:
+    """Trial counts, target, Pareto front and hypervolume of a study (`dse study status`)."""
+    from .search import study as st
+
+    return st.status(name, storage)
+
+
+def trials(name: str, storage: str | None = None) -> pa.Table:
+    """Every trial of a study: parameters, objectives, metrics, constraints (`dse study export`)."""
+    from .search import study as st
+    from .search.export import trials_table
+
+    s = st.load(name, storage)
+    return trials_table(s, st.spec_of(s))
+
+
+def report(name: str, out: str | None = None, storage: str | None = None) -> Written:
+    """Write a study's Pareto report (`dse report`) into `out` (default out/NAME)."""
+    from .report import gather, write_report
+
+    return write_report(gather(name, storage), out or f"out/{name}")
+
+
+def reproduce_dacapo(out: str = "out/dacapo", proxies: str | None = None,
+                     sim_params: SimParams | Mapping[str, Any] | None = None) -> Written:
+    """DaCapo's Figure 9 (`dse reproduce dacapo`) into `out`."""
+    from .report.reproduce import write_dacapo
+    from .sim.curves import CurveBook
+
+    note = f"Accuracy proxies: `{proxies}`.\n\n" if proxies else ""
+    return write_dacapo(out, CurveBook(proxies), note, params=_sim_params(sim_params))[0]
