@@ -19,7 +19,7 @@ from .sim.params import SimParams
 if TYPE_CHECKING:
     from accel import Design
 
-    from .report import Written
+    from .reports import Written
     from .sim.simulate import SimResult
 
 #: The scenarios DaCapo's geomean is taken over.
@@ -216,7 +216,7 @@ def trials(name: str, storage: str | None = None) -> pa.Table:
 
 def report(name: str, out: str | None = None, storage: str | None = None) -> Written:
     """Write a study's Pareto report (`dse report`) into `out` (default out/NAME)."""
-    from .report import gather, write_report
+    from .reports import gather, write_report
 
     return write_report(gather(name, storage), out or f"out/{name}")
 
@@ -224,7 +224,7 @@ def report(name: str, out: str | None = None, storage: str | None = None) -> Wri
 def reproduce_dacapo(out: str = "out/dacapo", proxies: str | None = None,
                      sim_params: SimParams | Mapping[str, Any] | None = None) -> Written:
     """DaCapo's Figure 9 (`dse reproduce dacapo`) into `out`."""
-    from .report.reproduce import write_dacapo
+    from .reports.reproduce import write_dacapo
     from .sim.curves import CurveBook
 
     note = f"Accuracy proxies: `{proxies}`.\n\n" if proxies else ""

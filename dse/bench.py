@@ -212,7 +212,7 @@ def bench_reports(n_trials: int = 20_000) -> dict[str, float]:
     """Time to write the full report (every file) of an n-trial study."""
     import tempfile
 
-    from .report import gather, write_report
+    from .reports import gather, write_report
 
     with tempfile.TemporaryDirectory() as tmp:
         name = synthetic_study(f"{tmp}/r.journal", n_trials)

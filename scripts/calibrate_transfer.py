@@ -22,7 +22,7 @@ import numpy as np
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dse.report import reproduce  # noqa: E402
+from dse.reports import reproduce  # noqa: E402
 from dse.sim.curves import CurveBook  # noqa: E402
 from dse.sim.params import DEFAULT_DRIFT_TRANSFER, SimParams  # noqa: E402
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..report import gather, write_report
+from ..reports import gather, write_report
 from .output import echo_written
 
 
@@ -43,7 +43,7 @@ def compare(names: tuple[str, ...], storage: str | None, reference: str | None, 
     """Overlay the fronts and hypervolumes of studies NAMES (same objectives)."""
     import pathlib
 
-    from ..report.compare import render
+    from ..reports.compare import render
 
     studies = [gather(n, storage, with_references=False) for n in names]
     page, rows = render(studies, reference)

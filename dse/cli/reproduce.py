@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from tqdm import tqdm
 
-from ..report import reproduce as rep
+from ..reports import reproduce as rep
 from ..sim.curves import CurveBook
 from ..sim.pairs import PAIRS
 from .output import echo_written

@@ -8,7 +8,7 @@ from accel import PLATFORMS
 
 from ..api import run_simulation, scenario_table, window_table
 from ..errors import DseError
-from ..report.plots import missing_plotting, plot_timeline
+from ..reports.plots import missing_plotting, plot_timeline
 from ..sim.pairs import resolve_pair
 from ..sim.policies import POLICIES
 from .output import FORMATS, render

@@ -7,7 +7,7 @@ import csv
 import pytest
 
 from dse.cli import main
-from dse.report.reproduce import PUBLISHED, SCENARIOS, SYSTEMS, agreement
+from dse.reports.reproduce import PUBLISHED, SCENARIOS, SYSTEMS, agreement
 from tests.cli_helpers import run
 from workloads.proxies import DEFAULT_CURVES
 
