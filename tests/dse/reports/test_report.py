@@ -14,7 +14,7 @@ from dse.search import study as st
 from dse.search.spec import load_spec
 from tests.cli_helpers import run
 
-TINY = pathlib.Path(__file__).parents[1] / "data" / "studies" / "tiny.toml"
+TINY = pathlib.Path(__file__).parents[2] / "data" / "studies" / "tiny.toml"
 
 
 class _Page(HTMLParser):
@@ -111,7 +111,7 @@ def test_empty_study_says_so(capsys, tmp_path):
 def test_compare_overlays_studies_and_reports_the_exhaustive_fraction(capsys, tmp_path):
     from dse.search.sweep import run_sweep
 
-    small = pathlib.Path(__file__).parents[1] / "data" / "studies" / "quality-small.toml"
+    small = pathlib.Path(__file__).parents[2] / "data" / "studies" / "quality-small.toml"
     spec = load_spec(str(small))
     journal = str(tmp_path / "c.journal")
     st.create(spec, journal, 40)
@@ -125,3 +125,22 @@ def test_compare_overlays_studies_and_reports_the_exhaustive_fraction(capsys, tm
     page = _Page()
     page.feed((tmp_path / "cmp" / "index.html").read_text())
     assert {"summary", "pareto", "hypervolume"} <= page.ids
+
+
+def test_without_matplotlib_the_report_and_reproduction_skip_their_pngs_and_say_so(capsys, tmp_path, monkeypatch):
+    import importlib.util
+
+    from dse.search import study as st
+    from dse.search.spec import load_spec
+
+    journal = str(tmp_path / "s.journal")
+    st.create(load_spec(str(TINY)), journal, 10)
+    st.run("tiny", journal)
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "matplotlib" else real(name, *a))
+    code, out, err = run(capsys, "report", "tiny", "--storage", journal, "--out", str(tmp_path / "r"))
+    assert code == 0 and err.strip() == "note: skipped pareto.png, hypervolume.png: matplotlib is not installed " \
+                                       "(pip install matplotlib)"
+    assert (tmp_path / "r" / "index.html").exists() and not (tmp_path / "r" / "pareto.png").exists()
+    code, out, err = run(capsys, "reproduce", "dacapo", "--out", str(tmp_path / "d"))
+    assert code == 0 and "note: skipped figure9.png" in err and (tmp_path / "d" / "figure9.csv").exists()

@@ -11,7 +11,7 @@ from dse.search.spec import load_spec
 from dse.search.sweep import run_sweep
 from tests.cli_helpers import run
 
-TINY = pathlib.Path(__file__).parents[1] / "data" / "studies" / "tiny.toml"
+TINY = pathlib.Path(__file__).parents[2] / "data" / "studies" / "tiny.toml"
 GRID = """name = "g"
 scenarios = ["S1"]
 [accel]

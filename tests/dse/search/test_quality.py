@@ -9,7 +9,7 @@ from dse.search.quality import sweep_hypervolume
 from dse.search.spec import load_spec
 from dse.search.sweep import run_sweep
 
-SPEC = pathlib.Path(__file__).parents[1] / "data" / "studies" / "quality-small.toml"
+SPEC = pathlib.Path(__file__).parents[2] / "data" / "studies" / "quality-small.toml"
 
 
 def test_nsga2_reaches_95_percent_of_the_exhaustive_hypervolume(tmp_path):

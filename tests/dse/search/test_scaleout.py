@@ -23,7 +23,7 @@ from dse.search import study as st
 from dse.search.spec import load_spec
 from dse.search.sweep import run_sweep
 
-ROOT = pathlib.Path(__file__).parents[2]
+ROOT = pathlib.Path(__file__).parents[3]
 SMALL = ROOT / "tests" / "data" / "studies" / "quality-small.toml"
 
 

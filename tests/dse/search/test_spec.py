@@ -9,7 +9,7 @@ import pytest
 from dse.errors import SpecError
 from dse.search.spec import load_spec, parse_spec, shipped_studies
 
-TINY = (pathlib.Path(__file__).parents[1] / "data" / "studies" / "tiny.toml").read_text()
+TINY = (pathlib.Path(__file__).parents[2] / "data" / "studies" / "tiny.toml").read_text()
 
 
 def test_shipped_studies_parse():

@@ -57,7 +57,7 @@ def test_a_study_trial_resimulates_to_its_stored_metrics(capsys, tmp_path):
     from dse.search.spec import load_spec
 
     journal = str(tmp_path / "s.journal")
-    st.create(load_spec(str(pathlib.Path(__file__).parents[1] / "data" / "studies" / "tiny.toml")), journal, 10)
+    st.create(load_spec(str(pathlib.Path(__file__).parents[2] / "data" / "studies" / "tiny.toml")), journal, 10)
     st.run("tiny", journal)
     trial = next(t for t in st.load("tiny", journal).get_trials() if t.state.name == "COMPLETE")
     code, out, _ = run(capsys, "simulate", "--study", "tiny", "--trial", str(trial.number), "--storage", journal,
@@ -80,7 +80,7 @@ def test_every_policy_resimulates_alone_to_what_it_scored_in_its_batch(tmp_path)
     from dse.sim.policies import POLICIES
 
     journal = str(tmp_path / "p.journal")
-    spec = load_spec(str(pathlib.Path(__file__).parents[1] / "data" / "studies" / "every-policy.toml"))
+    spec = load_spec(str(pathlib.Path(__file__).parents[2] / "data" / "studies" / "every-policy.toml"))
     st.create(spec, journal)
     st.run(spec.name, journal)
     complete = [t for t in st.load(spec.name, journal).get_trials() if t.state.name == "COMPLETE"]

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from tests.cli_helpers import run
 from workloads.proxies import DEFAULTS_DIR
 
-TINY = (pathlib.Path(__file__).parents[1] / "data" / "studies" / "tiny.toml").read_text()
+TINY = (pathlib.Path(__file__).parents[2] / "data" / "studies" / "tiny.toml").read_text()
 BASE = tomllib.loads(TINY)
 
 

@@ -15,7 +15,7 @@ from dse.search import study as st
 from dse.search.spec import load_spec
 from tests.cli_helpers import run
 
-TINY = pathlib.Path(__file__).parents[1] / "data" / "studies" / "tiny.toml"
+TINY = pathlib.Path(__file__).parents[2] / "data" / "studies" / "tiny.toml"
 
 
 
@@ -94,7 +94,7 @@ def test_sigkill_then_resume_loses_no_finished_trial(tmp_path):
     spec = tmp_path / "long.toml"
     # a target the child cannot reach before it is killed, however fast the machine
     spec.write_text(TINY.read_text().replace("n_trials = 40", "n_trials = 1000000"))
-    env = {**os.environ, "PYTHONPATH": str(pathlib.Path(__file__).parents[2])}
+    env = {**os.environ, "PYTHONPATH": str(pathlib.Path(__file__).parents[3])}
     proc = subprocess.Popen([sys.executable, "-m", "dse", "study", "start", str(spec), "--storage", journal],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

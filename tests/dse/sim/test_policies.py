@@ -135,7 +135,7 @@ def test_docs_page_lists_every_policy_and_parameter():
 
     from dse.sim.policies.docs import policies_markdown
 
-    page = (pathlib.Path(__file__).parents[2] / "docs" / "policies.md").read_text()
+    page = (pathlib.Path(__file__).parents[3] / "docs" / "policies.md").read_text()
     assert policies_markdown() in page
 
 
