@@ -28,6 +28,20 @@ Rules (adjustments to DaCapo's BDD100K setting):
 5. Format deltas vs FP32: MX9 0, MX6 -0.5 points, MX4 -3 points, INT8 -0.3 points, BF16 0
    (order of the direct-cast results in Rouhani et al., "Microscaling Data Formats for Deep
    Learning", arXiv:2310.10537, 2023: MX9 matches FP32, MX6 loses under a point, MX4 more).
+
+Provenance and uncertainty (standard deviations; docs/proxies.md, "Uncertainty"):
+* ResNet18/WRN50-2 and ViT-B/32/ViT-B/16 rows are `rule` (asymptote fitted to their own RTX 3090
+  value, the rest by rules 1, 3-5); ResNet34/WRN101-2 rows are `extrapolated` (rule 2's line read
+  off beyond the two points it was drawn through).
+* sd_asymptote: 0.01 where the line passes through the pair's own published value (a single run's
+  accuracy); 0.03 for ResNet34, read off the line (ImageNet top-1 predicts adapted accuracy only
+  loosely; a 2-point line's extrapolation error is not measurable, so this is a judgement).
+* sd_acc_before (of the drop): 0.065, a quarter of the range of Ekya's 25-city drops (0.03-0.29),
+  the rule's own spread.
+* sd_log_rate: 0.75, the standard deviation of ln(b0/b1) over Ekya's all-layer configurations
+  3-5 (r = 0.68, 3.00, 1.95).
+* sd_label_acc: 0.03 (teachers are read off the same line, beyond its points).
+* sd_delta: 0.01 (Rouhani et al.'s direct-cast losses vary by a point or more between models).
 """
 
 from __future__ import annotations
@@ -64,6 +78,9 @@ IMAGENET_TOP1 = {"resnet18": 69.758, "resnet34": 73.314, "vit_b_32": 75.912,
 RTX3090_ACC = {"resnet18": 0.8621, "vit_b_32": 0.8753}
 MEAN_DROP, MIN_DROP, MAX_DROP = 0.143, 0.03, 0.29
 DELTAS = {"mx4": -0.03, "mx6": -0.005, "mx9": 0.0, "int8": -0.003, "bf16": 0.0}
+MEASURED_PAIRS = ("resnet18", "vit_b_32")  # students whose RTX 3090 accuracy is published
+SD = {"sd_acc_before": 0.065, "sd_log_rate": 0.75, "sd_label_acc": 0.03, "sd_delta": 0.01}
+SD_ASYMPTOTE = {"rule": 0.01, "extrapolated": 0.03}
 
 
 def ekya_observations() -> pa.Table:
@@ -98,10 +115,17 @@ def default_curves(shape_ratio: float) -> pa.Table:
                 else:
                     drop = min(max(MEAN_DROP * seg.changed_attributes(segments[i - 1]) / 2, MIN_DROP), MAX_DROP)
                 b1 = 1.0 / drop
+                provenance = "rule" if student in MEASURED_PAIRS else "extrapolated"
+                source = ("rules 1-5 of scripts/build_default_proxies.py; asymptote through DaCapo Fig. 9's "
+                          f"RTX 3090 {student} value" if provenance == "rule" else
+                          "rules 1-5 of scripts/build_default_proxies.py; asymptote extrapolated on the line "
+                          "through DaCapo Fig. 9's ResNet18 and ViT-B/32 RTX 3090 values")
                 values = {"student": student, "teacher": teacher, "scenario": name, "segment": i,
                           "acc_before": asymptote - drop, "acc_asymptote": asymptote, "b0": shape_ratio * b1,
                           "b1": b1, "b2": 1.0 - asymptote, "label_acc": adapted_accuracy(teacher),
-                          "fit_rmse": 0.0, "n_obs": 0, **{f"delta_{f}": d for f, d in DELTAS.items()}}
+                          "fit_rmse": 0.0, "n_obs": 0, **{f"delta_{f}": d for f, d in DELTAS.items()},
+                          "provenance": provenance, "source": source, "sd_asymptote": SD_ASYMPTOTE[provenance],
+                          **SD}
                 for key, value in values.items():
                     rows[key].append(value)
     return pa.table(rows, schema=arrow_schema("curves"))
@@ -110,7 +134,7 @@ def default_curves(shape_ratio: float) -> pa.Table:
 def main() -> None:
     obs = ekya_observations()
     write_proxies(obs, "observations", OUT / "ekya_observations.parquet")
-    fitted = fit_observations(obs)
+    fitted = fit_observations(obs, source="Ekya Table 1 (workloads/data/reference/ekya_summary.md)")
     config5 = fitted.filter(pa.compute.equal(fitted.column("segment"), 5))
     ratio = config5.column("b0")[0].as_py() / config5.column("b1")[0].as_py()
     write_proxies(default_curves(ratio), "curves", OUT / "default_curves.parquet")

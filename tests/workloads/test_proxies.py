@@ -101,3 +101,47 @@ def test_docs_page_lists_the_current_schema():
 
     page = (pathlib.Path(__file__).parents[2] / "docs" / "proxies.md").read_text()
     assert schema_markdown() in page
+
+
+def test_provenance_and_uncertainty_round_trip(tmp_path):
+    from workloads.proxies import DEFAULT_CURVES, read_proxies, write_proxies
+
+    _, table = read_proxies(DEFAULT_CURVES, expect="curves")
+    assert set(table.column("provenance").to_pylist()) == {"rule", "extrapolated"}
+    write_proxies(table, "curves", tmp_path / "c.parquet")
+    _, again = read_proxies(tmp_path / "c.parquet", expect="curves")
+    assert again.equals(table)
+    r34 = [r for r in table.to_pylist() if r["student"] == "resnet34"]
+    assert {r["provenance"] for r in r34} == {"extrapolated"} and {r["sd_asymptote"] for r in r34} == {0.03}
+
+
+def test_a_version_1_curves_file_loads_with_unknown_provenance_and_the_stated_uncertainty(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from workloads.proxies import DEFAULT_CURVES, V1_UNCERTAINTY, read_proxies
+
+    _, table = read_proxies(DEFAULT_CURVES, expect="curves")
+    v1 = table.drop_columns(list(V1_UNCERTAINTY)).replace_schema_metadata({b"cl_dse.schema": b"curves/1"})
+    pq.write_table(v1, tmp_path / "old.parquet")
+    _, loaded = read_proxies(tmp_path / "old.parquet", expect="curves")
+    assert set(loaded.column("provenance").to_pylist()) == {"unknown"}
+    for name, value in V1_UNCERTAINTY.items():
+        assert set(loaded.column(name).to_pylist()) == {value}
+    assert loaded.select(v1.column_names).equals(v1.cast(pa.schema([table.schema.field(n) for n in v1.column_names])))
+
+
+def test_an_unknown_provenance_is_rejected_with_the_column(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    import pytest
+
+    from workloads import WorkloadError
+    from workloads.proxies import DEFAULT_CURVES, read_proxies
+
+    _, table = read_proxies(DEFAULT_CURVES, expect="curves")
+    i = table.column_names.index("provenance")
+    bad = table.set_column(i, "provenance", pa.array(["guessed"] * table.num_rows))
+    pq.write_table(bad, tmp_path / "bad.parquet")
+    with pytest.raises(WorkloadError, match="provenance: unknown provenance 'guessed'"):
+        read_proxies(tmp_path / "bad.parquet")

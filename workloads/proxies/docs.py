@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from .schema import SCHEMA_KEY, TABLES, VERSION
+from .schema import READABLE, SCHEMA_KEY, TABLES, VERSIONS
 
 
 def schema_markdown() -> str:
-    out = [f"Schema version {VERSION}; the Parquet key-value metadata `{SCHEMA_KEY.decode()}` holds "
-           f"`<table>/{VERSION}`. No column may be null; unknown columns are rejected.\n"]
+    versions = ", ".join(f"`{kind}/{v}`" for kind, v in VERSIONS.items())
+    older = ", ".join(f"`{kind}/{v}`" for kind, vs in READABLE.items() for v in vs if v != VERSIONS[kind])
+    out = [f"The Parquet key-value metadata `{SCHEMA_KEY.decode()}` holds the table kind and schema version: "
+           f"{versions} now; {older} still load (see \"Uncertainty\"). No column may be null; unknown columns are "
+           "rejected.\n"]
     for kind, cols in TABLES.items():
         out.append(f"### `{kind}`\n\n| column | type | unit | range | meaning |\n|---|---|---|---|---|")
         for c in cols:

@@ -70,11 +70,22 @@ def fit_curve(epochs, acc) -> CurveFit:
     return result
 
 
-def fit_observations(obs, label_acc: float = 1.0):
+#: Uncertainty of a curve fitted to measurements, as floors and multiples of the fit's RMSE
+#: (docs/proxies.md, "Uncertainty"): the asymptote lies beyond the last measured epoch (twice the
+#: RMSE, at least a point); the rate is known to within about 25 % on a few epochs' points.
+FIT_SD_ASYMPTOTE_PER_RMSE = 2.0
+FIT_SD_FLOOR = 0.005
+FIT_SD_ASYMPTOTE_FLOOR = 0.01
+FIT_SD_LOG_RATE = 0.25
+FIT_SD_LABEL_ACC = 0.01
+
+
+def fit_observations(obs, label_acc: float = 1.0, source: str = "dse proxies fit"):
     """Curves table (pyarrow) from a validated observations table: one fit per
     (student, teacher, scenario, segment). The curve is fitted to the FP32 points if there are
     any (else to all points); per-format deltas are the mean residual of that format's points.
-    Observations carry no labeling accuracy, so `label_acc` is written to every row."""
+    Observations carry no labeling accuracy, so `label_acc` is written to every row. Rows are
+    `measured`, with uncertainties set from the fit (the FIT_SD_* rules above)."""
     cols = {name: obs.column(name).to_numpy(zero_copy_only=False) for name in obs.column_names}
     out: dict[str, list] = {f.name: [] for f in arrow_schema("curves")}
     for key, rows in group_rows(obs, ("student", "teacher", "scenario", "segment")).items():
@@ -98,4 +109,12 @@ def fit_observations(obs, label_acc: float = 1.0):
             out[f"delta_{f}"].append(float(np.mean(resid)) if sel.any() else 0.0)
         out["fit_rmse"].append(fit.rmse)
         out["n_obs"].append(len(rows))
+        spread = float(np.std(cols["acc_before"][rows]) / np.sqrt(len(rows)))
+        out["provenance"].append("measured")
+        out["source"].append(source)
+        out["sd_acc_before"].append(max(fit.rmse, spread, FIT_SD_FLOOR))
+        out["sd_asymptote"].append(max(FIT_SD_ASYMPTOTE_PER_RMSE * fit.rmse, FIT_SD_ASYMPTOTE_FLOOR))
+        out["sd_log_rate"].append(FIT_SD_LOG_RATE)
+        out["sd_label_acc"].append(FIT_SD_LABEL_ACC)
+        out["sd_delta"].append(max(fit.rmse, FIT_SD_FLOOR))
     return pa.table(out, schema=arrow_schema("curves"))

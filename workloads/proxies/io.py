@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 from ..errors import WorkloadError
 from ..files import atomic_path
 from ..zoo import MODELS
-from .schema import PRECISIONS, SCHEMA_KEY, TABLES, VERSION, arrow_schema
+from .schema import PRECISIONS, PROVENANCES, READABLE, SCHEMA_KEY, TABLES, V1_UNCERTAINTY, arrow_schema
 
 
 def group_rows(table: pa.Table, names: tuple[str, ...]) -> dict[tuple, np.ndarray]:
@@ -24,16 +24,33 @@ def group_rows(table: pa.Table, names: tuple[str, ...]) -> dict[tuple, np.ndarra
     return {key: np.array(rows) for key, rows in groups.items()}
 
 
-def table_kind(table: pa.Table, source: str) -> str:
+def table_version(table: pa.Table, source: str) -> tuple[str, int]:
+    """(kind, version) from the schema metadata; an unknown kind or unreadable version is an error."""
     meta = (table.schema.metadata or {}).get(SCHEMA_KEY)
     if meta is None:
         raise WorkloadError("schema", f"no {SCHEMA_KEY.decode()} metadata: not a cl-dse proxy file", source)
     kind, _, version = meta.decode().partition("/")
     if kind not in TABLES:
         raise WorkloadError("schema", f"unknown table kind {kind!r} (known: {', '.join(TABLES)})", source)
-    if version != str(VERSION):
-        raise WorkloadError("schema", f"version {version!r} is not supported (this cl-dse reads {VERSION})", source)
-    return kind
+    readable = READABLE[kind]
+    if not version.isdigit() or int(version) not in readable:
+        raise WorkloadError("schema", f"{kind} version {version!r} is not supported (this cl-dse reads "
+                                      f"{', '.join(map(str, readable))})", source)
+    return kind, int(version)
+
+
+def table_kind(table: pa.Table, source: str) -> str:
+    return table_version(table, source)[0]
+
+
+def upgrade(table: pa.Table, kind: str, version: int) -> pa.Table:
+    """A table of an older readable version in the current one (curves/1: provenance unknown,
+    the stated default uncertainty)."""
+    if kind == "curves" and version == 1:
+        for name, value in V1_UNCERTAINTY.items():
+            if name not in table.column_names:
+                table = table.append_column(name, pa.array([value] * table.num_rows))
+    return table
 
 
 def validate(table: pa.Table, kind: str, source: str) -> pa.Table:
@@ -67,6 +84,11 @@ def validate(table: pa.Table, kind: str, source: str) -> pa.Table:
         unknown = set(pc.unique(table.column(name)).to_pylist()) - set(MODELS)
         if unknown:
             raise WorkloadError(name, f"unknown model {sorted(unknown)[0]!r} (known: {', '.join(MODELS)})", source)
+    if "provenance" in table.column_names:
+        unknown = set(pc.unique(table.column("provenance")).to_pylist()) - set(PROVENANCES)
+        if unknown:
+            raise WorkloadError("provenance", f"unknown provenance {sorted(unknown)[0]!r} "
+                                              f"(known: {', '.join(PROVENANCES)})", source)
     if "precision" in table.column_names:
         unknown = set(pc.unique(table.column("precision")).to_pylist()) - set(PRECISIONS)
         if unknown:
@@ -86,7 +108,8 @@ def read_proxies(path: str | pathlib.Path, expect: str | None = None) -> tuple[s
         raise WorkloadError("file", "does not exist", source) from None
     except (pa.ArrowInvalid, OSError) as err:
         raise WorkloadError("file", f"not a readable Parquet file ({str(err).splitlines()[0]})", source) from None
-    kind = table_kind(table, source)
+    kind, version = table_version(table, source)
+    table = upgrade(table, kind, version)
     if expect is not None and kind != expect:
         raise WorkloadError("schema", f"is a {kind} table, expected {expect}", source)
     return kind, validate(table, kind, source)

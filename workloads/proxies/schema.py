@@ -1,7 +1,11 @@
 """Versioned schema of the accuracy-proxy Parquet tables (documented in docs/proxies.md).
 
 The table kind and version live in the Parquet key-value metadata under ``cl_dse.schema``,
-e.g. ``observations/1``. Accuracies are fractions in [0, 1].
+e.g. ``observations/1`` or ``curves/2``. Accuracies are fractions in [0, 1].
+
+Curves version 2 adds where each row comes from (`provenance`, `source`) and the uncertainty of
+each of its parameters (standard deviations, `sd_*`); a version-1 curves file still loads, with
+provenance "unknown" and `V1_UNCERTAINTY` (docs/proxies.md says how each was set).
 """
 
 from __future__ import annotations
@@ -11,7 +15,11 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 SCHEMA_KEY = b"cl_dse.schema"
-VERSION = 1
+#: Current version of each table kind; older versions that still load are in `READABLE`.
+VERSIONS = {"observations": 1, "curves": 2}
+READABLE = {"observations": (1,), "curves": (1, 2)}
+#: Where a curves row comes from.
+PROVENANCES = ("measured", "fitted", "rule", "extrapolated", "unknown")
 DELTA_FORMATS = ("mx4", "mx6", "mx9", "int8", "bf16")
 PRECISIONS = (*DELTA_FORMATS, "fp32")
 
@@ -55,7 +63,21 @@ CURVES = (
       for f in DELTA_FORMATS),
     Column("fit_rmse", pa.float64(), "fraction", 0, 1, "RMSE of the curve against its observations"),
     Column("n_obs", pa.int32(), "points", 0, None, "observations the curve was fitted to (0 = set by rule)"),
+    Column("provenance", pa.string(), "kind", doc=f"where the row comes from: {' | '.join(PROVENANCES)}"),
+    Column("source", pa.string(), "text", doc="the paper, file or rule it comes from"),
+    Column("sd_acc_before", pa.float64(), "fraction", 0, 1,
+           "standard deviation of the drop asymptote - acc_before (acc_before's uncertainty given the asymptote)"),
+    Column("sd_asymptote", pa.float64(), "fraction", 0, 1, "standard deviation of acc_asymptote"),
+    Column("sd_log_rate", pa.float64(), "1", 0, 10, "standard deviation of ln(b0 / b1), the curve's rate"),
+    Column("sd_label_acc", pa.float64(), "fraction", 0, 1, "standard deviation of label_acc"),
+    Column("sd_delta", pa.float64(), "fraction", 0, 1, "standard deviation of each MX / INT8 format delta"),
 )
+
+#: Columns a version-1 curves file lacks, and the values it loads with: provenance unknown, and
+#: the widest uncertainty the shipped defaults state for any row (docs/proxies.md, "Uncertainty").
+V1_UNCERTAINTY = {"provenance": "unknown", "source": "curves/1 file: no provenance recorded",
+                  "sd_acc_before": 0.065, "sd_asymptote": 0.03, "sd_log_rate": 0.75, "sd_label_acc": 0.03,
+                  "sd_delta": 0.01}
 
 TABLES: dict[str, tuple[Column, ...]] = {"observations": OBSERVATIONS, "curves": CURVES}
 
@@ -63,4 +85,4 @@ TABLES: dict[str, tuple[Column, ...]] = {"observations": OBSERVATIONS, "curves":
 def arrow_schema(kind: str) -> pa.Schema:
     cols = TABLES[kind]
     return pa.schema([pa.field(c.name, c.type, nullable=False) for c in cols],
-                     metadata={SCHEMA_KEY: f"{kind}/{VERSION}".encode()})
+                     metadata={SCHEMA_KEY: f"{kind}/{VERSIONS[kind]}".encode()})
