@@ -48,12 +48,15 @@ def run_simulation(design: Design | str = "dacapo", policy: str = "dacapo-spatio
                    sim_params: SimParams | Mapping[str, Any] | None = None, proxies: str | None = None,
                    vit_artifact: bool = False, study: str | None = None, trial: int | None = None,
                    storage: str | None = None, seed: int = 0, engine: str | None = None,
-                   record: int | None = None) -> tuple[SimResult, str, str]:
+                   record: int | None = None, uncertainty: int | None = None,
+                   uncertainty_seed: int = 0) -> tuple[SimResult, str, str]:
     """The `SimResult` behind `simulate`, with the system's label and the policy run (for
-    callers that want the arrays, the per-window detail or the timeline)."""
+    callers that want the arrays, the per-window detail or the timeline). With `uncertainty`
+    N, its rows are C x N (candidate-major, `SimResult.n_draws`)."""
     from .sim.curves import CurveBook
     from .sim.pairs import resolve_pair
     from .sim.run import run_system
+    from .sim.uncertainty import Draws
 
     student, teacher = resolve_pair(pair)
     if (study is None) != (trial is None):
@@ -66,9 +69,10 @@ def run_simulation(design: Design | str = "dacapo", policy: str = "dacapo-spatio
         target, policy, params, spec = trial_candidate(study, trial, storage)
         label, seed = f"{study} trial {trial}", spec.seed
         proxies = proxies or spec.proxies
+    draws = None if not uncertainty else Draws.sample(int(uncertainty), uncertainty_seed)
     result = run_system(target, policy, params, student, teacher, tuple(scenarios), vit_attention=not vit_artifact,
                         book=CurveBook(proxies), record=record, params=_sim_params(sim_params), seed=seed,
-                        engine=engine)
+                        engine=engine, draws=draws)
     return result, label, policy
 
 
@@ -77,7 +81,7 @@ def simulate(design: Design | str = "dacapo", policy: str = "dacapo-spatiotempor
              platform: str | None = None, sim_params: SimParams | Mapping[str, Any] | None = None,
              proxies: str | None = None, vit_artifact: bool = False, study: str | None = None,
              trial: int | None = None, storage: str | None = None, seed: int = 0, engine: str | None = None,
-             windows: bool = False) -> pa.Table:
+             windows: bool = False, uncertainty: int | None = None, uncertainty_seed: int = 0) -> pa.Table:
     """Simulate one system (or a batch of designs) under an allocation policy.
 
     `design` is a preset, a design TOML file or an `accel.Design` (a batch: one `candidate` per
@@ -86,26 +90,57 @@ def simulate(design: Design | str = "dacapo", policy: str = "dacapo-spatiotempor
     constants (`SimParams` or a dict); `study`/`trial` take design, policy and parameters from a
     study's trial. Returns one row per (candidate, scenario): candidate, scenario, accuracy_pct
     (geomean over the evaluated windows), avg_power_w, energy_j, dropped_fraction. With
-    `windows=True` (one candidate): one row per window, as `dse simulate --windows`.
+    `windows=True` (one candidate): one row per window, as `dse simulate --windows`. With
+    `uncertainty=N`: N seeded draws of the proxies and the simulator's constants run together;
+    accuracy_pct is their median, accuracy_p05 / accuracy_p95 the 5th / 95th percentiles, the
+    other columns medians (docs/proxies.md, "Uncertainty").
     """
+    if windows and uncertainty:
+        raise DseError("windows", "per-window detail is for one run; drop the uncertainty draws")
     result, _, _ = run_simulation(design, policy, pair, scenarios, params, platform=platform, sim_params=sim_params,
                                   proxies=proxies, vit_artifact=vit_artifact, study=study, trial=trial,
-                                  storage=storage, seed=seed, engine=engine, record=0 if windows else None)
+                                  storage=storage, seed=seed, engine=engine, record=0 if windows else None,
+                                  uncertainty=uncertainty, uncertainty_seed=uncertainty_seed)
     return window_table(result) if windows else scenario_table(result)
 
 
 def scenario_table(result: SimResult) -> pa.Table:
     """One row per (candidate, scenario) of a `SimResult`: candidate, scenario, accuracy_pct,
-    avg_power_w, energy_j, dropped_fraction."""
-    n, s = result.scenario_accuracy.shape
-    return pa.table({
-        "candidate": np.repeat(np.arange(n), s),
-        "scenario": [name for _ in range(n) for name in result.scenarios],
-        "accuracy_pct": (100 * result.scenario_accuracy).reshape(-1),
-        "avg_power_w": result.scenario_power_w.reshape(-1),
-        "energy_j": result.energy_j.reshape(-1),
-        "dropped_fraction": (1.0 - result.processed).reshape(-1),
-    })
+    avg_power_w, energy_j, dropped_fraction; with draws, medians, plus accuracy_p05 and
+    accuracy_p95."""
+    from .sim.uncertainty import by_candidate, interval
+
+    values = {"accuracy_pct": 100 * result.scenario_accuracy, "avg_power_w": result.scenario_power_w,
+              "energy_j": result.energy_j, "dropped_fraction": 1.0 - result.processed}
+    low = high = None
+    if result.n_draws > 1:
+        per = {k: by_candidate(v, result.n_draws) for k, v in values.items()}  # (C, N, S)
+        values = {k: np.median(v, axis=1) for k, v in per.items()}
+        values["accuracy_pct"], low, high = interval(per["accuracy_pct"])
+    n, s = values["accuracy_pct"].shape
+    columns = {"candidate": np.repeat(np.arange(n), s),
+               "scenario": [name for _ in range(n) for name in result.scenarios],
+               "accuracy_pct": values["accuracy_pct"].reshape(-1)}
+    if low is not None:
+        columns.update({"accuracy_p05": low.reshape(-1), "accuracy_p95": high.reshape(-1)})
+    columns.update({k: values[k].reshape(-1) for k in ("avg_power_w", "energy_j", "dropped_fraction")})
+    return pa.table(columns)
+
+
+def summary_figures(result: SimResult) -> dict[str, float]:
+    """The first candidate's figures over all scenarios: geomean and mean accuracy, dropped
+    frames, average power; with draws, medians and the geomean's 5-95 % interval."""
+    from .sim.uncertainty import by_candidate, interval
+
+    n = result.n_draws
+    first = {"geomean_accuracy_pct": 100 * result.geomean_accuracy, "mean_accuracy_pct": 100 * result.mean_accuracy,
+             "dropped_frames_pct": 100 * result.dropped_fraction, "average_power_w": result.power_w}
+    out = {k: float(np.median(by_candidate(v, n)[0])) for k, v in first.items()}
+    if n > 1:
+        median, low, high = interval(by_candidate(first["geomean_accuracy_pct"], n)[:1])
+        out.update({"geomean_accuracy_pct": float(median[0]), "geomean_accuracy_p05": float(low[0]),
+                    "geomean_accuracy_p95": float(high[0]), "draws": n})
+    return out
 
 
 def window_table(result: SimResult) -> pa.Table:
@@ -222,10 +257,14 @@ def report(name: str, out: str | None = None, storage: str | None = None) -> Wri
 
 
 def reproduce_dacapo(out: str = "out/dacapo", proxies: str | None = None,
-                     sim_params: SimParams | Mapping[str, Any] | None = None) -> Written:
-    """DaCapo's Figure 9 (`dse reproduce dacapo`) into `out`."""
+                     sim_params: SimParams | Mapping[str, Any] | None = None, uncertainty: int | None = None,
+                     uncertainty_seed: int = 0) -> Written:
+    """DaCapo's Figure 9 (`dse reproduce dacapo`) into `out`; with `uncertainty` N, medians and
+    5-95 % intervals over N draws."""
     from .reports.reproduce import write_dacapo
     from .sim.curves import CurveBook
+    from .sim.uncertainty import Draws
 
     note = f"Accuracy proxies: `{proxies}`.\n\n" if proxies else ""
-    return write_dacapo(out, CurveBook(proxies), note, params=_sim_params(sim_params))[0]
+    draws = Draws.sample(int(uncertainty), uncertainty_seed) if uncertainty else None
+    return write_dacapo(out, CurveBook(proxies), note, params=_sim_params(sim_params), draws=draws)[0]

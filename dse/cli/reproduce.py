@@ -8,6 +8,7 @@ from tqdm import tqdm
 from ..reports import reproduce as rep
 from ..sim.curves import CurveBook
 from ..sim.pairs import PAIRS
+from ..sim.uncertainty import Draws
 from .output import echo_written
 
 
@@ -21,12 +22,18 @@ def reproduce() -> None:
 @click.option("--proxies", type=click.Path(dir_okay=False), default=None,
               help="Accuracy-curves Parquet file (e.g. from `dse proxies fit`) instead of the shipped defaults; "
                    "it needs every pair and scenario of Figure 9.")
-def dacapo(out_dir: str, proxies: str | None) -> None:
+@click.option("--uncertainty", type=click.IntRange(1), default=None,
+              help="Draws of the proxies and simulator constants: medians and 5-95% intervals (docs/proxies.md).")
+@click.option("--seed", type=click.IntRange(0), default=0, show_default=True, help="Seed of the uncertainty draws.")
+def dacapo(out_dir: str, proxies: str | None, uncertainty: int | None, seed: int) -> None:
     """Figure 9 for all systems, pairs and scenarios: CSV, Markdown and a bar plot in OUT."""
     book = CurveBook(proxies)  # a bad file fails here, before anything is written
+    draws = Draws.sample(uncertainty, seed) if uncertainty else None
     total = 2 * len(PAIRS) * len(rep.SYSTEMS)
     note = f"Accuracy proxies: `{proxies}`.\n\n" if proxies else ""
+    if draws is not None:
+        note += f"{draws.n} uncertainty draws (seed {seed}).\n\n"
     with tqdm(total=total, desc="systems", unit="run", disable=None) as bar:
-        written, rows = rep.write_dacapo(out_dir, book, note, progress=bar.update)
+        written, rows = rep.write_dacapo(out_dir, book, note, progress=bar.update, draws=draws)
     click.echo(rep.markdown(rows, "ViT as in DaCapo's artifact"))
     echo_written(written)

@@ -6,7 +6,7 @@ import click
 
 from accel import PLATFORMS
 
-from ..api import run_simulation, scenario_table, window_table
+from ..api import run_simulation, scenario_table, summary_figures, window_table
 from ..errors import DseError
 from ..reports.plots import missing_plotting, plot_timeline
 from ..sim.pairs import resolve_pair
@@ -44,23 +44,27 @@ def parse_params(values: tuple[str, ...], option: str = "--param") -> dict[str, 
 @click.option("--proxies", type=click.Path(dir_okay=False), default=None,
               help="Accuracy-curves Parquet file instead of the shipped defaults.")
 @click.option("--windows", is_flag=True, help="One row per window (labels, epochs, energy) instead of per scenario.")
+@click.option("--uncertainty", type=click.IntRange(1), default=None,
+              help="Draws of the proxies and simulator constants: median and 5-95% interval (docs/proxies.md).")
+@click.option("--seed", "uncertainty_seed", type=click.IntRange(0), default=0, show_default=True,
+              help="Seed of the uncertainty draws.")
 @click.option("--sim-param", "sim_params", multiple=True,
               help="Simulator constant KEY=VALUE (drift_transfer, full_data_samples, data_exponent, step_s).")
 def simulate(design, platform, policy, params, pair, scenarios, vit_artifact, plot_path, study_name, trial, storage,
-             fmt, proxies, windows, sim_params) -> None:
+             fmt, proxies, windows, uncertainty, uncertainty_seed, sim_params) -> None:
     """Accuracy, power and dropped frames of one system per scenario (--windows: per window); a
     summary below."""
     result, label, policy = run_simulation(
         design, policy, pair, scenarios, parse_params(params), platform=platform, proxies=proxies,
         vit_artifact=vit_artifact, study=study_name, trial=trial, storage=storage, record=0,
-        sim_params=parse_params(sim_params, "--sim-param"))
+        sim_params=parse_params(sim_params, "--sim-param"), uncertainty=uncertainty,
+        uncertainty_seed=uncertainty_seed)
+    if windows and uncertainty:
+        raise DseError("--windows", "per-window detail is for one run; drop --uncertainty")
     student, teacher = resolve_pair(pair)
     table = window_table(result) if windows else scenario_table(result)
     summary = {"system": f"{label} / {policy}", "pair": f"{student}/{teacher}",
-               "geomean_accuracy_pct": 100 * float(result.geomean_accuracy[0]),
-               "mean_accuracy_pct": 100 * float(result.mean_accuracy[0]),
-               "dropped_frames_pct": 100 * float(result.dropped_fraction[0]),
-               "average_power_w": float(result.power_w[0])}
+               **summary_figures(result)}
     click.echo(render(table.to_pylist(), fmt, summary if fmt != "csv" else None))
     if plot_path:
         problem = missing_plotting()

@@ -41,6 +41,7 @@ from ..sim.curves import CurveBook
 from ..sim.pairs import PAIRS
 from ..sim.params import SimParams
 from ..sim.run import run_system
+from ..sim.uncertainty import HIGH_PCT, LOW_PCT, Draws
 
 SCENARIOS = ("S1", "S2", "S3", "S4", "S5", "S6", "ES1", "ES2")
 GMEAN_OVER = ("S1", "S2", "S3", "S4", "S5", "S6")
@@ -101,9 +102,12 @@ def allocator_label_fraction(pair: str, vit_attention: bool) -> float:
 
 
 def figure9(vit_attention_off: bool, book: CurveBook | None = None, progress=None, *,
-            params: SimParams | None = None, pairs: tuple[str, ...] | None = None) -> list[dict]:
+            params: SimParams | None = None, pairs: tuple[str, ...] | None = None,
+            draws: Draws | None = None) -> list[dict]:
     """Rows of figure9.csv: pair, system, scenario (S1..ES2, GMEAN), accuracy_pct. `params` are
-    the simulator's constants (calibration passes its own); `pairs` limits the model pairs."""
+    the simulator's constants (calibration passes its own); `pairs` limits the model pairs. With
+    `draws`, accuracy_pct is the median over the draws and accuracy_p05 / accuracy_p95 the 5th /
+    95th percentiles (GMEAN: of each draw's geomean)."""
     book = book or CurveBook()
     rows = []
     for pair in pairs or tuple(PAIRS):
@@ -115,12 +119,18 @@ def figure9(vit_attention_off: bool, book: CurveBook | None = None, progress=Non
             if policy in ("ekya", "ekya-spatial") and "label_fraction" not in policy_params:
                 policy_params = {**policy_params, "label_fraction": fill}
             result = run_system(target, policy, policy_params, student, teacher, SCENARIOS, vit_attention, book,
-                                params=params)
-            acc = result.scenario_accuracy[0] * 100
-            for name, value in zip(SCENARIOS, acc, strict=True):
-                rows.append({"pair": pair, "system": system, "scenario": name, "accuracy_pct": round(float(value), 2)})
-            gmean = float(np.exp(np.mean(np.log(acc[: len(GMEAN_OVER)]))))
-            rows.append({"pair": pair, "system": system, "scenario": "GMEAN", "accuracy_pct": round(gmean, 2)})
+                                params=params, draws=draws)
+            acc = result.scenario_accuracy * 100  # (draws, scenarios): one candidate
+            gmean = np.exp(np.mean(np.log(acc[:, : len(GMEAN_OVER)]), axis=1))
+            for name, values in zip((*SCENARIOS, "GMEAN"), (*acc.T, gmean), strict=True):
+                row = {"pair": pair, "system": system, "scenario": name}
+                if draws is None:
+                    row["accuracy_pct"] = round(float(values[0]), 2)
+                else:
+                    median, low, high = np.percentile(values, [50.0, LOW_PCT, HIGH_PCT])
+                    row.update({"accuracy_pct": round(float(median), 2), "accuracy_p05": round(float(low), 2),
+                                "accuracy_p95": round(float(high), 2)})
+                rows.append(row)
             if progress:
                 progress(1)
     return rows
@@ -173,15 +183,24 @@ def markdown(rows: list[dict], title: str) -> str:
     cols = (*SCENARIOS, "GMEAN")
     out = [f"## {title}", "", "| pair | system | " + " | ".join(cols) + " | published GMEAN | difference |",
            "|---|---|" + "---|" * (len(cols) + 2)]
-    index = {(r["pair"], r["system"], r["scenario"]): r["accuracy_pct"] for r in rows}
+    index = {(r["pair"], r["system"], r["scenario"]): r for r in rows}
+    drawn = bool(rows) and "accuracy_p05" in rows[0]
     for pair in PAIRS:
         for system in SYSTEMS:
-            values = [index[(pair, system, c)] for c in cols]
+            cells = [index[(pair, system, c)] for c in cols]
             published = PUBLISHED.get(pair, {}).get(system)
             pub = f"{published:.2f}" if published is not None else "(predicted)"
-            diff = f"{values[-1] - published:+.2f}" if published is not None else ""
-            out.append(f"| {pair} | {system} | " + " | ".join(f"{v:.2f}" for v in values) + f" | {pub} | {diff} |")
-    return "\n".join(out) + "\n\n" + agreement(rows).line() + ".\n"
+            gmean = cells[-1]
+            diff = f"{gmean['accuracy_pct'] - published:+.2f}" if published is not None else ""
+            if drawn and published is not None:
+                inside = gmean["accuracy_p05"] <= published <= gmean["accuracy_p95"]
+                diff += " (inside)" if inside else " (outside)"
+            text = [f"{c['accuracy_pct']:.2f}" for c in cells]
+            if drawn:
+                text[-1] += f" [{gmean['accuracy_p05']:.2f}, {gmean['accuracy_p95']:.2f}]"
+            out.append(f"| {pair} | {system} | " + " | ".join(text) + f" | {pub} | {diff} |")
+    note = "\nGMEAN: median [5th, 95th percentile] over the uncertainty draws.\n" if drawn else ""
+    return "\n".join(out) + "\n\n" + agreement(rows).line() + ".\n" + note
 
 
 def bar_plot(rows: list[dict], path: pathlib.Path) -> None:
@@ -192,9 +211,12 @@ def bar_plot(rows: list[dict], path: pathlib.Path) -> None:
     fig, ax = plt.subplots(figsize=(11, 4.2))
     width = 0.8 / len(SYSTEMS)
     x = np.arange(len(PAIRS))
+    spread = {(r["pair"], r["system"]): (r["accuracy_pct"] - r["accuracy_p05"], r["accuracy_p95"] - r["accuracy_pct"])
+              for r in rows if r["scenario"] == "GMEAN" and "accuracy_p05" in r}
     for i, system in enumerate(SYSTEMS):
         ours = [index[(p, system)] for p in PAIRS]
-        ax.bar(x + i * width, ours, width, label=system)
+        err = np.array([spread[(p, system)] for p in PAIRS]).T if spread else None
+        ax.bar(x + i * width, ours, width, label=system, yerr=err, capsize=2 if spread else 0)
         pub = [PUBLISHED.get(p, {}).get(system, np.nan) for p in PAIRS]
         ax.scatter(x + i * width, pub, color="black", marker="_", s=120, zorder=3)
     ax.scatter([], [], color="black", marker="_", s=120, label="published (Fig. 9)")
@@ -208,15 +230,15 @@ def bar_plot(rows: list[dict], path: pathlib.Path) -> None:
 
 
 def write_dacapo(out_dir: str, book: CurveBook | None = None, proxies_note: str = "", progress=None,
-                 params: SimParams | None = None):
+                 params: SimParams | None = None, draws: Draws | None = None):
     """Figure 9 (ViT as in the artifact, and complete) into `out_dir`: figure9.csv,
     figure9_full_vit.csv, figure9.md and figure9.png. Returns the `Written` files and the
     artifact-ViT rows."""
     from . import Written
     from .plots import missing_plotting
 
-    artifact = figure9(vit_attention_off=True, book=book, progress=progress, params=params)
-    full = figure9(vit_attention_off=False, book=book, progress=progress, params=params)
+    artifact = figure9(vit_attention_off=True, book=book, progress=progress, params=params, draws=draws)
+    full = figure9(vit_attention_off=False, book=book, progress=progress, params=params, draws=draws)
     out = pathlib.Path(out_dir)
     write_csv(artifact, out / "figure9.csv")
     write_csv(full, out / "figure9_full_vit.csv")

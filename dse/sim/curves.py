@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -16,18 +16,50 @@ from ..errors import DseError
 
 @dataclass(frozen=True)
 class SegmentCurves:
-    """One entry per segment of a scenario (accuracy before adaptation is the curve at 0)."""
+    """Curve coefficients of a scenario's segments (accuracy before adaptation is the curve at
+    0), as (rows, segments) arrays: one row, or one per uncertainty draw. `row` maps each
+    candidate of a batch to its row (None: every candidate reads row 0). 1-D arrays (one row)
+    are accepted and stored as one row."""
 
     b0: np.ndarray
     b1: np.ndarray
     b2: np.ndarray
     label_acc: np.ndarray
-    delta: np.ndarray  # (formats, segments): accuracy change of running inference in a format
+    delta: np.ndarray  # (rows, formats, segments): accuracy change of running inference in a format
+    row: np.ndarray | None = None  # (C,) each candidate's row
+
+    def __post_init__(self) -> None:
+        for name in ("b0", "b1", "b2", "label_acc"):
+            value = np.asarray(getattr(self, name), dtype=np.float64)
+            object.__setattr__(self, name, np.ascontiguousarray(value[None, :] if value.ndim == 1 else value))
+        delta = np.asarray(self.delta, dtype=np.float64)
+        object.__setattr__(self, "delta", np.ascontiguousarray(delta[None] if delta.ndim == 2 else delta))
+
+    @property
+    def n_rows(self) -> int:
+        return self.b0.shape[0]
+
+    def with_rows(self, row: np.ndarray | None) -> SegmentCurves:
+        """The same coefficients with each candidate mapped to a row."""
+        return replace(self, row=None if row is None else np.ascontiguousarray(row, dtype=np.int64))
+
+    def _rows(self, ndim: int):
+        """The row index, shaped to lead a value of `ndim` dimensions (candidates first)."""
+        if self.row is None:
+            return 0
+        return self.row.reshape((-1,) + (1,) * max(ndim - 1, 0))
+
+    def at(self, name: str, segment, ndim: int = 1) -> np.ndarray:
+        """Coefficient `name` on `segment`, per candidate, shaped to broadcast against a
+        (candidates, ...) value of `ndim` dimensions."""
+        return getattr(self, name)[self._rows(ndim), segment]
 
     def accuracy(self, epochs: np.ndarray, segment: np.ndarray, fmt: np.ndarray | int) -> np.ndarray:
-        """Student accuracy after `epochs` of fresh retraining on `segment`, inference in `fmt`."""
-        acc = curve(epochs, self.b0[segment], self.b1[segment], self.b2[segment])
-        return np.minimum(acc, self.label_acc[segment]) + self.delta[fmt, segment]
+        """Student accuracy after `epochs` of fresh retraining on `segment`, inference in `fmt`
+        (`epochs` leads with the candidates when rows are per candidate)."""
+        nd = np.ndim(epochs)
+        acc = curve(epochs, self.at("b0", segment, nd), self.at("b1", segment, nd), self.at("b2", segment, nd))
+        return np.minimum(acc, self.at("label_acc", segment, nd)) + self.delta[self._rows(nd), fmt, segment]
 
     def progress_cap(self, ratio: np.ndarray, segment: np.ndarray | int, start: np.ndarray | float = 0.0
                      ) -> np.ndarray:
@@ -36,7 +68,8 @@ class SegmentCurves:
         `SimArrays.cap_ratio`; inf for a full set). The gap is counted from the curve's start,
         or from below it for a student that began the segment there (`start` < 0 epochs,
         `carried_over`)."""
-        return progress_cap(ratio, self.b0[segment], self.b1[segment], start)
+        nd = np.ndim(ratio)
+        return progress_cap(ratio, self.at("b0", segment, nd), self.at("b1", segment, nd), start)
 
 
 def progress_cap(ratio, b0, b1, start=0.0):
@@ -59,10 +92,12 @@ def carried_over(progress: np.ndarray, curves: SegmentCurves, old, new, transfer
     curve's start the progress is negative; a deficit (negative progress) is not adaptation and
     carries nothing. Curves are compared without format delta and label cap; a flat curve
     (b0 = 0) keeps the share."""
-    b0n, b1n = curves.b0[new], curves.b1[new]
+    nd = np.ndim(progress)
+    b0n, b1n = curves.at("b0", new, nd), curves.at("b1", new, nd)
     with np.errstate(divide="ignore", invalid="ignore"):
         # 1 - accuracy on the old curve, less the new curve's b2: the new curve's gap at that accuracy
-        gap = 1.0 / (curves.b0[old] * progress + curves.b1[old]) + curves.b2[old] - curves.b2[new]
+        gap = 1.0 / (curves.at("b0", old, nd) * progress + curves.at("b1", old, nd)) + curves.at("b2", old, nd) \
+            - curves.at("b2", new, nd)
         level = np.where((gap > 0) & (b0n > 0), (1.0 / gap - b1n) / b0n, np.inf)
     return np.minimum(transfer * np.maximum(progress, 0.0), level)
 
@@ -91,3 +126,32 @@ class CurveBook:
         for f in DELTA_FORMATS:
             delta[FORMAT_NAMES.index(f)] = self._table.column(f"delta_{f}").to_numpy()[rows][order]
         return SegmentCurves(col["b0"], col["b1"], col["b2"], col["label_acc"], delta)
+
+    def sd(self, student: str, teacher: str, scenario: str, n_segments: int) -> dict[str, np.ndarray]:
+        """Per segment, the standard deviations of the curves' parameters (`sd_*` columns)."""
+        self.get(student, teacher, scenario, n_segments)  # the same checks and errors
+        rows = self._groups[(student, teacher, scenario)]
+        order = np.argsort(self._table.column("segment").to_numpy()[rows])
+        return {name: self._table.column(name).to_numpy()[rows][order] for name in SD_COLUMNS}
+
+
+#: The uncertainty columns of a curves table, in the order of a draw's standard normals.
+SD_COLUMNS = ("sd_asymptote", "sd_acc_before", "sd_log_rate", "sd_label_acc", "sd_delta")
+#: Formats whose accuracy delta is drawn (BF16 is the floating-point reference: delta 0).
+DRAWN_DELTAS = ("mx4", "mx6", "mx9", "int8")
+
+
+def draw_curves(curves: SegmentCurves, sd: dict[str, np.ndarray], z: np.ndarray) -> SegmentCurves:
+    """One row of curves per draw: z is (draws, 5) standard normals, one per parameter kind in
+    `SD_COLUMNS` order, shared by every segment (docs/proxies.md, "Uncertainty")."""
+    z = np.asarray(z, dtype=np.float64)
+    b0, b1, b2 = curves.b0[0], curves.b1[0], curves.b2[0]
+    asym = np.clip((1.0 - b2)[None, :] + z[:, :1] * sd["sd_asymptote"][None, :], 0.05, 0.995)
+    drop = np.clip((1.0 / b1)[None, :] + z[:, 1:2] * sd["sd_acc_before"][None, :], 0.005, asym - 0.01)
+    rate = (b0 / b1)[None, :] * np.exp(z[:, 2:3] * sd["sd_log_rate"][None, :])
+    new_b1 = 1.0 / drop
+    label = np.clip(curves.label_acc[0][None, :] + z[:, 3:4] * sd["sd_label_acc"][None, :], 0.05, 1.0)
+    delta = np.repeat(curves.delta[:1], len(z), axis=0)
+    drawn = [FORMAT_NAMES.index(f) for f in DRAWN_DELTAS]
+    delta[:, drawn, :] = np.minimum(delta[:, drawn, :] + z[:, 4, None, None] * sd["sd_delta"][None, None, :], 0.0)
+    return SegmentCurves(rate * new_b1, new_b1, 1.0 - asym, label, delta)

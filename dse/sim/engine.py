@@ -154,7 +154,8 @@ def _numba_window(state: State, plan: Plan, step_segments: np.ndarray, curves: S
                       np.ascontiguousarray(np.broadcast_to(False if plan.hold is None else plan.hold, (n,)),
                                            dtype=np.bool_),
                       i64(plan.infer_format, 0), f64(plan.data_fraction, 1.0)),
-        nb.KernelCurves(curves.b0, curves.b1, curves.b2, curves.label_acc, np.ascontiguousarray(curves.delta)),
+        nb.KernelCurves(curves.b0, curves.b1, curves.b2, curves.label_acc, curves.delta,
+                        np.zeros(n, dtype=np.int64) if curves.row is None else curves.row),
         nb.KernelState(*(getattr(state, name) for name in nb.KernelState._fields)),
         outputs, keep_steps)
     return outputs.accuracy, (outputs.step_accuracy if keep_steps else None), outputs.labels, outputs.epochs

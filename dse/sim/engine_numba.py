@@ -48,13 +48,14 @@ class KernelPlan(NamedTuple):
 
 
 class KernelCurves(NamedTuple):
-    """`SegmentCurves`."""
+    """`SegmentCurves`: (rows, segments) coefficients and each candidate's row."""
 
     b0: np.ndarray
     b1: np.ndarray
     b2: np.ndarray
     label_acc: np.ndarray
     delta: np.ndarray
+    row: np.ndarray
 
 
 class KernelState(NamedTuple):
@@ -109,7 +110,7 @@ def window_kernel(step_segments, params, rates, plan, curves, state, out, keep_s
     step_s, transfer, cap_tables, cap_index = params
     base_label, base_epoch, start, end, lab, ep = rates
     cap, clear_step, weight, hold, fmt, share = plan
-    b0, b1, b2, label_acc, delta = curves
+    b0_rows, b1_rows, b2_rows, label_rows, delta_rows, curve_row = curves
     seg_state, progress, applied, epoch_phase, fresh, stale, data, seg_start = state
     acc_mean, labels_sum, epochs_sum, step_acc = out
     n = base_label.shape[0]
@@ -126,6 +127,8 @@ def window_kernel(step_segments, params, rates, plan, curves, state, out, keep_s
         ss = seg_start[c]
         sh = share[c]
         tr = transfer[c]
+        r = curve_row[c]
+        b0, b1, b2, label_acc, delta = b0_rows[r], b1_rows[r], b2_rows[r], label_rows[r], delta_rows[r]
         table = cap_tables[cap_index[c]]
         acc_sum = 0.0
         lab_sum = 0.0

@@ -122,3 +122,26 @@ def _cap_table(full: float, exponent: float) -> np.ndarray:
         table = np.where(share >= 1.0, np.inf, share / (1.0 - share))
     table.flags.writeable = False
     return table
+
+
+#: How uncertain each constant is, for `--uncertainty` draws (docs/proxies.md, "Uncertainty";
+#: docs/calibration.md, U1, says what each was compared against): (distribution, low, high).
+#: Each range has its median at the point value.
+UNCERTAIN: dict[str, tuple[str, float, float]] = {
+    # from a full reset (0) to about the least-squares fit (0.17); median 0.09
+    "drift_transfer": ("uniform", 0.0, 0.18),
+    # up to all of a window's frames (3,600, the RTX 3090 run's training set), geometric median 747
+    "full_data_samples": ("log-uniform", 747.0 ** 2 / 3600.0, 3600.0),
+    # Ekya's Table 1 gives 0.185 and 0.222; median 0.2
+    "data_exponent": ("uniform", 0.15, 0.25),
+}
+
+
+def draw_params(rng: np.random.Generator, n: int, step_s: float = DEFAULT_STEP_S) -> SimParams:
+    """n draws of the uncertain constants (`UNCERTAIN`), one array each."""
+    values = {}
+    for name, (kind, low, high) in UNCERTAIN.items():
+        u = rng.random(n)
+        values[name] = np.exp(np.log(low) + u * (np.log(high) - np.log(low))) if kind == "log-uniform" \
+            else low + u * (high - low)
+    return SimParams(**values, step_s=step_s)

@@ -12,6 +12,7 @@ from .curves import CurveBook
 from .params import SimParams
 from .policies import POLICIES
 from .simulate import SimResult, simulate
+from .uncertainty import Draws
 
 
 def policy_class(name: str):
@@ -23,7 +24,7 @@ def policy_class(name: str):
 def run_system(target: str | Design, policy: str, policy_params: Mapping[str, object] | None, student: str,
                teacher: str, scenarios: tuple[str, ...], vit_attention: bool = True, book: CurveBook | None = None,
                record: int | None = None, *, params: SimParams | None = None, seed: int = 0,
-               engine: str | None = None) -> SimResult:
+               engine: str | None = None, draws: Draws | None = None) -> SimResult:
     """`target` is a GPU platform name (orin-low, orin-high, rtx3090), a design preset or TOML
     file, or a `Design` (a batch: one result row per candidate). The keywords are `simulate`'s."""
     cls = policy_class(policy)
@@ -34,4 +35,4 @@ def run_system(target: str | Design, policy: str, policy_params: Mapping[str, ob
     else:
         costs = accel_pair_costs(load_design(target), student, teacher, vit_attention=vit_attention)
     return simulate(costs, cls, policy_params, student, teacher, scenarios, book, record, params=params, seed=seed,
-                    engine=engine)
+                    engine=engine, draws=draws)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -11,9 +11,10 @@ from workloads.scenarios import load_scenario
 
 from .contracts import State, WindowContext
 from .costs import PairCosts
-from .curves import CurveBook
+from .curves import CurveBook, draw_curves
 from .engine import run_window
 from .params import SimParams
+from .uncertainty import Draws
 
 
 def geomean(values: np.ndarray, axis: int) -> np.ndarray:
@@ -41,6 +42,7 @@ class SimResult:
     evaluated_s: np.ndarray  # (scenarios,) seconds of the evaluated windows of each scenario
     step_s: float  # the simulation step the timeline is sampled at
     timeline: list[dict] = field(default_factory=list)  # per window, for the recorded candidate
+    n_draws: int = 1  # rows per candidate: C x N rows, candidate-major, with uncertainty draws
 
     @property
     def geomean_accuracy(self) -> np.ndarray:
@@ -63,13 +65,25 @@ class SimResult:
 
 def simulate(costs: PairCosts, policy_cls, policy_params: Mapping[str, object] | None, student: str, teacher: str,
              scenarios: tuple[str, ...], book: CurveBook | None = None, record: int | None = None, *,
-             params: SimParams | None = None, seed: int = 0, engine: str | None = None) -> SimResult:
+             params: SimParams | None = None, seed: int = 0, engine: str | None = None,
+             draws: Draws | None = None) -> SimResult:
     """Simulate every candidate of `costs` under `policy_cls` with `policy_params` on `scenarios`.
     `params` holds the simulator's constants (scalars or one value per candidate); `seed` is the
     base seed of stochastic policies, which seed each candidate from it and the candidate's own
     parameters, so a candidate's result does not depend on its batch; `engine` is numba or numpy
-    (None: `engine.engine_name()`)."""
+    (None: `engine.engine_name()`). With `draws`, every candidate runs once per draw, in one
+    batch: the result has C x N rows, candidate-major (`SimResult.n_draws`), and the drawn
+    constants replace `params`' uncertain ones."""
     book = book or CurveBook()
+    n_draws, curve_rows = 1, None
+    if draws is not None:
+        n_candidates, n_draws = costs.n_candidates, draws.n
+        expand = draws.candidates(n_candidates)
+        costs = costs.take(expand)
+        policy_params = {k: (np.asarray(v)[expand] if np.ndim(v) == 1 else v) for k, v in (policy_params or {}).items()}
+        params = replace(draws.params_for(n_candidates), step_s=(params or SimParams()).step_s)
+        curve_rows = draws.rows(n_candidates)
+        record = None if record is None else record * n_draws
     sim = (params or SimParams()).resolve(costs.n_candidates)
     loaded = [load_scenario(s) for s in scenarios]
     n = costs.n_candidates
@@ -85,6 +99,9 @@ def simulate(costs: PairCosts, policy_cls, policy_params: Mapping[str, object] |
     policies = {}
     for j, scen in enumerate(loaded):
         curves = book.get(student, teacher, scen.name, len(scen.segments))
+        if draws is not None:
+            sd = book.sd(student, teacher, scen.name, len(scen.segments))
+            curves = draw_curves(curves, sd, draws.z).with_rows(curve_rows)
         if scen.fps not in policies:
             policies[scen.fps] = policy_cls(costs, policy_params, fps=scen.fps, seed=seed)
         policy = policies[scen.fps]
@@ -117,4 +134,4 @@ def simulate(costs: PairCosts, policy_cls, policy_params: Mapping[str, object] |
     window_acc, *detail = np.moveaxis(per_window, -1, 1)
     window_labels, window_epochs, window_energy = detail or (None, None, None)
     return SimResult(tuple(scenarios), window_acc, scen_acc, processed, energy, energy.sum(axis=1) / evaluated_s.sum(),
-                     window_labels, window_epochs, window_energy, evaluated_s, sim.step_s, timeline)
+                     window_labels, window_epochs, window_energy, evaluated_s, sim.step_s, timeline, n_draws)

@@ -105,3 +105,12 @@ def test_proxies_without_every_pair_fail_before_writing(capsys, tmp_path):
     code, out, err = run(capsys, "reproduce", "dacapo", "--proxies", str(partial), "--out", str(tmp_path / "r"))
     assert code == 2 and "no curves for student vit_b_32" in err and err.count("\n") == 1
     assert not (tmp_path / "r").exists()
+
+
+def test_uncertainty_adds_an_interval_around_every_value(capsys, tmp_path):
+    code, out, _ = run(capsys, "reproduce", "dacapo", "--uncertainty", "40", "--seed", "1", "--out", str(tmp_path))
+    rows = _rows(tmp_path / "figure9.csv")
+    assert code == 0 and list(rows[0]) == ["pair", "system", "scenario", "accuracy_pct", "accuracy_p05", "accuracy_p95"]
+    for r in rows:
+        assert float(r["accuracy_p05"]) <= float(r["accuracy_pct"]) <= float(r["accuracy_p95"])
+    assert "median [5th, 95th percentile]" in (tmp_path / "figure9.md").read_text()

@@ -41,8 +41,12 @@ def _random_window(seed: int, n: int = 40):
     state.epoch_phase = rng.choice([0.0, 0.5, 2.999999], n)
     cut = int(rng.integers(1, S))
     segments = np.where(np.arange(S) < cut, rng.integers(0, 3), rng.integers(0, 3)).astype(np.int64)
-    curves = SegmentCurves(b0=rng.uniform(0.5, 20, 3), b1=rng.uniform(2, 8, 3), b2=rng.uniform(0, 0.2, 3),
-                           label_acc=rng.uniform(0.6, 1.0, 3), delta=rng.uniform(-0.05, 0.0, (5, 3)))
+    rows = 1 if seed % 2 else 4  # odd seeds: one curve row; even: a row per uncertainty draw
+    curves = SegmentCurves(b0=rng.uniform(0.5, 20, (rows, 3)), b1=rng.uniform(2, 8, (rows, 3)),
+                           b2=rng.uniform(0, 0.2, (rows, 3)), label_acc=rng.uniform(0.6, 1.0, (rows, 3)),
+                           delta=rng.uniform(-0.05, 0.0, (rows, 5, 3)))
+    if rows > 1:
+        curves = curves.with_rows(rng.integers(0, rows, n))
     # the simulator's constants per candidate, as uncertainty draws give them (some shared)
     params = SimParams(drift_transfer=rng.uniform(0.0, 0.5, n), full_data_samples=rng.choice([40.0, 747.0, 3600.0], n),
                        data_exponent=rng.choice([0.1, 0.2, 0.35], n))
