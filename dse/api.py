@@ -208,9 +208,10 @@ def evaluate(designs: Design | str | Sequence[Mapping[str, Any]], policies: str 
 
 
 def run_study(path_or_name: str, storage: str | None = None, n_trials: int | None = None, *, fresh: bool = False,
-              n_jobs: int = 1, progress: Callable[[dict], None] | None = None) -> dict:
+              n_jobs: int = 1, progress: Callable[[dict], None] | None = None, uncertainty: int | None = None) -> dict:
     """Create the study a file (or a shipped study name) describes and run it to its target;
-    `fresh` replaces a study of the same name. Returns its status (`status`)."""
+    `fresh` replaces a study of the same name; `uncertainty` overrides the file's draws per
+    candidate. Returns its status (`status`)."""
     from .search import study as st
     from .search.spec import load_spec
     from .search.storage import storage_exists
@@ -218,7 +219,7 @@ def run_study(path_or_name: str, storage: str | None = None, n_trials: int | Non
     spec = load_spec(path_or_name)
     if fresh and storage_exists(storage) and spec.name in {row["study"] for row in st.summaries(storage)}:
         st.delete(spec.name, storage)
-    st.create(spec, storage, n_trials)
+    st.create(spec, storage, n_trials, uncertainty)
     st.run_workers(spec.name, storage, n_jobs, progress=progress)
     return st.status(spec.name, storage)
 

@@ -287,10 +287,39 @@ def bench_workers(n_trials: int = 1000) -> dict[str, float]:
     return out
 
 
+def bench_uncertainty(n_trials: int = 300, draws: int = 50, reproduce_draws: int = 200) -> dict[str, float]:
+    """What uncertainty draws cost: a `quick` study with 50 draws per candidate against the same
+    study without (same process, same trials), and `dse reproduce dacapo --uncertainty 200`."""
+    import tempfile
+
+    from . import api
+    from .reports.reproduce import figure9
+    from .search import study as st
+    from .search.spec import load_spec
+    from .sim.uncertainty import Draws
+
+    spec = load_spec("quick")
+    with tempfile.TemporaryDirectory() as tmp:
+        def study(uncertainty: int, tag: str) -> None:
+            st.create(spec, f"{tmp}/{tag}.journal", n_trials, uncertainty)
+            st.run(spec.name, f"{tmp}/{tag}.journal")
+
+        study(0, "warm")  # the compiled engine, scenarios, curves
+        plain_s = _best_time(lambda: study(0, "plain"), 1)
+        drawn_s = _best_time(lambda: study(draws, "drawn"), 1)
+        api.simulate(scenarios=["S1"], uncertainty=2)  # warm the drawn path
+        sample = Draws.sample(reproduce_draws, 0)
+        reproduce_s = _best_time(lambda: (figure9(True, draws=sample), figure9(False, draws=sample)), 1)
+    return {"study_trials": float(n_trials), "study_draws": float(draws), "study_plain_s": plain_s,
+            "study_with_draws_s": drawn_s, "study_draws_cost_ratio": drawn_s / plain_s,
+            "reproduce_draws": float(reproduce_draws), "reproduce_with_draws_s": reproduce_s}
+
+
 SECTIONS: dict[str, Callable[[], dict[str, float]]] = {
     "accel": bench_accel,
     "cl": bench_cl,
     "studies": bench_studies,
     "reports": bench_reports,
     "workers": bench_workers,
+    "uncertainty": bench_uncertainty,
 }

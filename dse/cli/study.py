@@ -50,12 +50,15 @@ def _run_workers(name: str, storage: str | None, n_jobs: int) -> None:
 @click.option("--n-trials", type=click.IntRange(1), help="Completed trials to reach (overrides the file).")
 @click.option("--n-jobs", type=click.IntRange(1), default=1, show_default=True, help="Worker processes.")
 @click.option("--fresh", is_flag=True, help="Replace a study of the same name (its trials are deleted).")
-def start(file: str, storage: str | None, n_trials: int | None, n_jobs: int, fresh: bool) -> None:
+@click.option("--uncertainty", type=click.IntRange(0), default=None,
+              help="Uncertainty draws per candidate (overrides the file): median objectives, robustness in reports.")
+def start(file: str, storage: str | None, n_trials: int | None, n_jobs: int, fresh: bool,
+          uncertainty: int | None) -> None:
     """Create the study FILE describes (a path or a shipped study name) and run it."""
     spec = load_spec(file)
     if fresh and storage_exists(storage) and spec.name in {row["study"] for row in st.summaries(storage)}:
         st.delete(spec.name, storage)
-    st.create(spec, storage, n_trials)
+    st.create(spec, storage, n_trials, uncertainty)
     _run_workers(spec.name, storage, n_jobs)
 
 

@@ -19,6 +19,7 @@ from ..search.spec import OBJECTIVES, StudySpec
 from ..sim.curves import CurveBook
 from ..sim.pairs import PAIRS
 from ..sim.run import run_system
+from .robustness import robustness
 
 #: Significant digits of every number a report prints (the HTML table and pareto.csv agree).
 DIGITS = 6
@@ -37,6 +38,7 @@ def fmt(value) -> str:
 class Reference:
     name: str
     metrics: dict[str, float]  # objective -> value (NaN where it does not apply, e.g. GPU area)
+    draws: dict[str, list[float]] | None = None  # per uncertainty draw, where the study has draws
 
 
 @dataclass
@@ -58,6 +60,8 @@ def _row(t: optuna.trial.FrozenTrial, spec: StudySpec) -> dict:
     row = {"trial": t.number, **dict(zip(spec.objectives, t.values, strict=True))}
     row.update({f"param.{k}": v for k, v in t.params.items()})
     row.update({f"metric.{k}": v for k, v in t.user_attrs.get("metrics", {}).items() if k not in spec.objectives})
+    if "draws" in t.user_attrs:
+        row["draws"] = t.user_attrs["draws"]
     return row
 
 
@@ -93,7 +97,7 @@ def references(spec: StudySpec, book: CurveBook) -> list[Reference]:
     refs = []
     dacapo = evaluate(spec, [{"accel.preset": "dacapo", "policy": "dacapo-spatiotemporal"}], book)[0]
     if dacapo.metrics is not None:
-        refs.append(Reference("DaCapo (published design, dacapo-spatiotemporal)", dacapo.metrics))
+        refs.append(Reference("DaCapo (published design, dacapo-spatiotemporal)", dacapo.metrics, dacapo.draws))
     for label, system in (("OrinLow-Ekya", "OrinLow-Ekya"), ("OrinHigh-Ekya", "OrinHigh-Ekya"),
                           ("RTX3090-Ekya", "RTX3090")):
         acc, power = [], []
@@ -121,7 +125,8 @@ def dominating(front: list[dict], ref: Reference, spec: StudySpec) -> list[dict]
             worse |= delta < 0
             better.append(delta > 0)
         if not worse and any(better):
-            out.append({"trial": row["trial"], **{f"{o} vs DaCapo": row[o] - ref.metrics[o] for o in spec.objectives}})
+            out.append({"trial": row["trial"], **{f"{o} vs DaCapo": row[o] - ref.metrics[o] for o in spec.objectives},
+                        **({"p_dominates_dacapo": row["p_dominates_dacapo"]} if "p_dominates_dacapo" in row else {})})
     return out
 
 
@@ -138,6 +143,11 @@ def gather(name: str, storage: str | None, with_references: bool = True) -> Repo
     data = ReportData(spec, counts, int(study.user_attrs[st.TARGET_ATTR]), list(spec.objectives), front, hv,
                       _history(complete, spec), _importances(study, spec, len(complete)), refs,
                       table=trials_table(study, spec))
+    dacapo = refs[0] if refs and refs[0].name.startswith("DaCapo") else None
+    for row, extra in zip(front, robustness(front, spec, dacapo.metrics if dacapo else None,
+                                            dacapo.draws if dacapo else None), strict=True):
+        row.pop("draws", None)
+        row.update(extra)
     if refs:
         data.dominating_dacapo = dominating(front, refs[0], spec)
     return data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .data import ReportData, fmt
+from .robustness import ROBUST_PROBABILITY
 
 
 def render(data: ReportData) -> str:
@@ -28,6 +29,16 @@ def render(data: ReportData) -> str:
     for ref in data.references:
         lines.append(f"- {ref.name}: " + ", ".join(f"{o} {fmt(ref.metrics.get(o)) or 'n/a'}" for o in spec.objectives))
     lines += ["", "## Designs that dominate DaCapo", ""]
+    if spec.uncertainty and data.front and "p_dominates_dacapo" in data.front[0]:
+        robust = [r for r in data.front if r["p_dominates_dacapo"] >= ROBUST_PROBABILITY]
+        lines += [f"Objectives are medians over {spec.uncertainty} uncertainty draws (docs/proxies.md). A design is "
+                  f"called robust only if it dominates DaCapo in at least {ROBUST_PROBABILITY:.0%} of the draws "
+                  "(paired: DaCapo runs with the same draws).", "",
+                  f"Robust: {len(robust)} of {len(data.front)} Pareto designs"
+                  + (f" (trials {', '.join(str(r['trial']) for r in robust)})." if robust else "."), ""]
+    elif not spec.uncertainty:
+        lines += ["Point predictions, without uncertainty: whether a design stays ahead of DaCapo under the "
+                  "proxies' uncertainty is not known (run with `uncertainty = N`).", ""]
     if data.dominating_dacapo:
         cols = list(data.dominating_dacapo[0])
         lines += ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]

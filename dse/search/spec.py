@@ -35,9 +35,11 @@ OBJECTIVES: dict[str, tuple[str, float, str]] = {
 #: constraint key in study files -> the metric it bounds from above (feasible: metric <= limit)
 CONSTRAINTS: dict[str, str] = {"max_dropped_fraction": "dropped_fraction", "max_area_mm2": "area_mm2",
                                "max_peak_power_w": "peak_power_w", "max_avg_power_w": "avg_power_w"}
+#: Most uncertainty draws a study may ask for per candidate (the batch grows by this factor).
+MAX_DRAWS = 1000
 SAMPLERS = ("nsga2", "nsga3", "tpe", "gp", "random", "grid")
 TOP_KEYS = ("name", "description", "pairs", "scenarios", "proxies", "vit_artifact", "n_trials", "batch_size", "seed",
-            "objectives", "constraints", "sampler", "hypervolume", "accel", "policy")
+            "uncertainty", "objectives", "constraints", "sampler", "hypervolume", "accel", "policy")
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,8 @@ class StudySpec:
     hypervolume_reference: dict[str, float]
     accel: dict[str, Dist]
     policies: dict[str, dict[str, Dist]] = field(default_factory=dict)
+    #: uncertainty draws per candidate (0: none): objectives are medians, reports give robustness
+    uncertainty: int = 0
 
     @property
     def directions(self) -> list[str]:
@@ -267,6 +271,9 @@ def parse_spec(text: str, source: str) -> StudySpec:
     n_trials = int(reader.number(doc.get("n_trials", 100), "n_trials", low=1, integer=True))
     batch = int(reader.number(doc.get("batch_size", 50), "batch_size", low=1, integer=True))
     seed = int(reader.number(doc.get("seed", 0), "seed", low=0, integer=True))
+    uncertainty = int(reader.number(doc.get("uncertainty", 0), "uncertainty", low=0, integer=True))
+    if uncertainty > MAX_DRAWS:
+        raise reader.fail("uncertainty", f"must be at most {MAX_DRAWS} draws, got {uncertainty}")
 
     objectives_doc = reader.table(doc.get("objectives", {"accuracy_pct": "maximize", "avg_power_w": "minimize",
                                                         "area_mm2": "minimize"}), "objectives", tuple(OBJECTIVES))
@@ -307,7 +314,7 @@ def parse_spec(text: str, source: str) -> StudySpec:
 
     spec = StudySpec(source, text, name.strip(), str(doc.get("description", "")), pairs, tuple(resolved), proxies_path,
                      vit_artifact, n_trials, batch, seed, tuple(objectives_doc), constraints, sampler, options,
-                     reference, accel, policies)
+                     reference, accel, policies, uncertainty)
     problem = not_discrete(spec) if sampler == "grid" else None
     if problem:
         raise reader.fail(problem, "the grid sampler needs choices, a fixed value or a stepped int range")

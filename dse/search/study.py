@@ -12,7 +12,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import optuna
@@ -25,10 +25,11 @@ from . import pareto
 from .evaluate import evaluate
 from .samplers import make_sampler
 from .space import grid_points, suggest
-from .spec import OBJECTIVES, StudySpec, parse_spec
+from .spec import MAX_DRAWS, OBJECTIVES, StudySpec, parse_spec
 from .storage import DEFAULT_JOURNAL, GRACE_S, HEARTBEAT_S, heartbeatless_running, open_storage
 
 SPEC_ATTR, PATH_ATTR, TARGET_ATTR = "dse.spec_toml", "dse.spec_path", "dse.n_trials"
+UNCERTAINTY_ATTR = "dse.uncertainty"  # a --uncertainty given when the study was created
 #: A run gives up when this many candidates in a row failed (at least 3 full batches): a space
 #: where nothing is valid. Counted in candidates, as batches shrink near the trial budget.
 MIN_FAILED_IN_A_ROW = 50
@@ -38,7 +39,11 @@ optuna.logging.set_verbosity(optuna.logging.WARNING)
 DEFAULT_STORAGE_NAME = str(DEFAULT_JOURNAL)
 
 
-def create(spec: StudySpec, storage_url: str | None, n_trials: int | None = None) -> None:
+def create(spec: StudySpec, storage_url: str | None, n_trials: int | None = None,
+           uncertainty: int | None = None) -> None:
+    """Create the study `spec` describes; `n_trials` and `uncertainty` override the file's."""
+    if uncertainty is not None and not 0 <= uncertainty <= MAX_DRAWS:
+        raise DseError("--uncertainty", f"must be in [0, {MAX_DRAWS}] draws, got {uncertainty}")
     storage = open_storage(storage_url, create=True)
     if spec.name in [s.study_name for s in optuna.get_all_study_summaries(storage, include_best_trial=False)]:
         raise DseError("name", f"study {spec.name!r} already exists in the storage; use 'dse study resume "
@@ -46,6 +51,8 @@ def create(spec: StudySpec, storage_url: str | None, n_trials: int | None = None
     study = optuna.create_study(storage=storage, study_name=spec.name, directions=spec.directions)
     study.set_user_attr(SPEC_ATTR, spec.text)
     study.set_user_attr(PATH_ATTR, spec.path)
+    if uncertainty is not None:
+        study.set_user_attr(UNCERTAINTY_ATTR, int(uncertainty))
     target = int(n_trials or spec.n_trials)
     if spec.sampler == "grid":
         points = grid_points(spec)
@@ -67,7 +74,10 @@ def spec_of(study: optuna.Study) -> StudySpec:
     attrs = study.user_attrs
     if SPEC_ATTR not in attrs:
         raise DseError("study", f"{study.study_name!r} was not created by dse (no study file stored)")
-    return parse_spec(attrs[SPEC_ATTR], attrs[PATH_ATTR])
+    spec = parse_spec(attrs[SPEC_ATTR], attrs[PATH_ATTR])
+    if UNCERTAINTY_ATTR in attrs:
+        spec = replace(spec, uncertainty=int(attrs[UNCERTAINTY_ATTR]))
+    return spec
 
 
 def _counts(study: optuna.Study) -> dict[str, int]:
@@ -161,6 +171,8 @@ def _tell(study: optuna.Study, spec: StudySpec, trial: optuna.Trial, outcome) ->
         study.tell(trial, state=TrialState.FAIL)
         return False
     trial.set_user_attr("metrics", m)
+    if outcome.draws:
+        trial.set_user_attr("draws", outcome.draws)
     for key, limit in spec.limits().items():
         trial.set_constraint(key, m[key] - limit)
     study.tell(trial, [m[o] for o in spec.objectives])

@@ -33,3 +33,11 @@ def test_studies_section_reports_the_issue_keys():
     _finite_positive(figures, ("study_overhead_ratio", "sweep_candidates_per_s", "sweep_speedup_2_jobs",
                                "hypervolume_fraction"))
     assert figures["hypervolume_fraction"] <= 1.0 + 1e-9  # a study cannot beat the exhaustive front
+
+
+def test_uncertainty_section_reports_the_cost_of_draws():
+    from dse.bench import bench_uncertainty
+
+    figures = bench_uncertainty(n_trials=20, draws=4, reproduce_draws=2)
+    _finite_positive(figures, ("study_plain_s", "study_with_draws_s", "study_draws_cost_ratio",
+                               "reproduce_with_draws_s"))
