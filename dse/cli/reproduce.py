@@ -25,7 +25,10 @@ def reproduce() -> None:
 @click.option("--uncertainty", type=click.IntRange(1), default=None,
               help="Draws of the proxies and simulator constants: medians and 5-95% intervals (docs/proxies.md).")
 @click.option("--seed", type=click.IntRange(0), default=0, show_default=True, help="Seed of the uncertainty draws.")
-def dacapo(out_dir: str, proxies: str | None, uncertainty: int | None, seed: int) -> None:
+@click.option("--validate", is_flag=True,
+              help="Also fit the drift transfer on one pair and predict the other (both ways): out-of-sample "
+                   "errors and interval coverage, in validation.csv and validation.md.")
+def dacapo(out_dir: str, proxies: str | None, uncertainty: int | None, seed: int, validate: bool) -> None:
     """Figure 9 for all systems, pairs and scenarios: CSV, Markdown and a bar plot in OUT."""
     book = CurveBook(proxies)  # a bad file fails here, before anything is written
     draws = Draws.sample(uncertainty, seed) if uncertainty else None
@@ -37,3 +40,9 @@ def dacapo(out_dir: str, proxies: str | None, uncertainty: int | None, seed: int
         written, rows = rep.write_dacapo(out_dir, book, note, progress=bar.update, draws=draws)
     click.echo(rep.markdown(rows, "ViT as in DaCapo's artifact"))
     echo_written(written)
+    if validate:
+        from ..reports.validate import write_validation
+
+        text, files = write_validation(out_dir, book, n_draws=uncertainty or 100, seed=seed)
+        click.echo("\n## Out-of-sample: fit on one pair, predict the other\n\n" + text)
+        click.echo(f"wrote {', '.join(files)} to {out_dir}")

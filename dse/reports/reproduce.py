@@ -5,17 +5,19 @@ artifact for the configurations):
 
 | system | target | policy | settings |
 |---|---|---|---|
-| OrinLow-Ekya | orin-low | ekya | Ekya's labeling rate; Orin-Ekya's training recipe |
-| OrinHigh-Ekya | orin-high | ekya | Ekya's labeling rate; Orin-Ekya's training recipe |
+| OrinLow-Ekya | orin-low | ekya | Ekya's labeling rate (ResNet34: profiled configs); Orin-Ekya's recipe |
+| OrinHigh-Ekya | orin-high | ekya | Ekya's labeling rate (ResNet34: profiled configs); Orin-Ekya's recipe |
 | DaCapo-Ekya | dacapo | ekya-spatial | Ekya's labeling rate |
 | EOMU | orin-high | eomu | EOMU's labeling rate |
-| DaCapo-Spatial | dacapo | dacapo-spatial | published per-pair configs; ResNet34 by the allocator |
+| DaCapo-Spatial | dacapo | dacapo-spatial | the artifact's per-pair configurations |
 | DaCapo-Spatiotemporal | dacapo | dacapo-spatiotemporal | DaCapo's defaults |
 | RTX3090 | rtx3090 | ekya | every frame of the previous window; the RTX 3090 run's training recipe |
 
-Ekya's labeling rates are the artifact's (ResNet18 20.75%, ViT-B/32 20%); for ResNet34 the
-DaCapo-Spatial allocator's choice is used. EOMU's are the artifact's per teacher (WRN50-2 19%,
-ViT-B/16 17%); for ResNet34 EOMU's default. No ResNet34 value is taken from the artifact. The
+Ekya's labeling rates are the artifact's (ResNet18 20.75%, ViT-B/32 20%, ResNet34 9.611%). EOMU's
+are the artifact's per teacher (WRN50-2 19%, ViT-B/16 17%, WRN101-2 4%). For ResNet34, Ekya on
+Orin picks its rate and epochs each window as the artifact's code does from the device's profiled
+costs (`ekya` with `configs = "profiled"`). Only configurations and profiles are taken from the
+artifact for ResNet34, no result. The
 training recipes set Ekya's `epoch_weight` (progress per epoch relative to DaCapo's SGD lr 1e-3,
 batch 16): the artifact trains Ekya on Orin with lr 1e-4, batch 32 (0.05) and the RTX 3090 run with
 lr 7e-3, batch 16 (7). The artifact scores both per-window baselines with the model trained in
@@ -56,32 +58,37 @@ PUBLISHED: dict[str, dict[str, float]] = {
                         "DaCapo-Spatial": 83.08, "DaCapo-Spatiotemporal": 85.49, "RTX3090": 87.53},
 }
 
-#: Labeling rate of Ekya's runs (artifact, src/emulator/ekya_profiler.py LABEL_SAMPLING_RATES).
-EKYA_LABEL_FRACTION = {"resnet18-wrn50": 0.2075, "vit_b32-vit_b16": 0.2}
+#: Labeling rate of Ekya's runs on DaCapo (artifact, src/emulator/ekya_profiler.py
+#: LABEL_SAMPLING_RATES, per student); Ekya on Orin with fixed configurations uses it too.
+EKYA_LABEL_FRACTION = {"resnet18-wrn50": 0.2075, "vit_b32-vit_b16": 0.2, "resnet34-wrn101": 0.09611}
 #: EOMU's labeling rate per teacher (artifact, orin-baseline/eomu/run_eomu.py SAMPLING_RATE_PER_MODEL).
-EOMU_LABEL_FRACTION = {"resnet18-wrn50": 0.19, "vit_b32-vit_b16": 0.17}
+EOMU_LABEL_FRACTION = {"resnet18-wrn50": 0.19, "vit_b32-vit_b16": 0.17, "resnet34-wrn101": 0.04}
+#: How Ekya on Orin picks its labeling rate and epochs per pair: "profiled" is what the artifact's
+#: code does (orin-baseline/ekya_orin: three rates and 5/15/30 epochs from the device's profiled
+#: costs, with its fallback); "fixed" the DaCapo-Ekya rate with epochs by micro-profiling. The
+#: fitted pairs keep "fixed", the configuration they were fitted with (docs/calibration.md, R8).
+ORIN_EKYA_CONFIGS = {"resnet18-wrn50": "fixed", "vit_b32-vit_b16": "fixed", "resnet34-wrn101": "profiled"}
 #: Progress per epoch of the GPU baselines' training recipes relative to DaCapo's (SGD, lr 1e-3,
 #: batch 16; progress ~ lr x steps): Ekya on Orin trains with lr 1e-4, batch 32 (artifact,
 #: orin-baseline/ekya_orin/accuracy_over_window/src/utils.py) -> 0.1 x 0.5 = 0.05; the RTX 3090 run
 #: with lr 7e-3, batch 16 (fp-cl/run_fp_cl.py) -> 7. EOMU uses DaCapo's recipe (lr 1e-3, batch 16).
 ORIN_EKYA_EPOCH_WEIGHT = 0.05
 RTX3090_EPOCH_WEIGHT = 7.0
-#: DaCapo-Spatial's published configurations (reference/dacapo.md); others use the allocator (0).
-SPATIAL_LABEL_FRACTION = {"resnet18-wrn50": 0.2075, "vit_b32-vit_b16": 0.1269}
+#: DaCapo-Spatial's configurations (reference/dacapo.md; ResNet34: the artifact's
+#: data/config/resnet34-wide_resnet101_2/dacapo_spatial.json, initial_sampling_rate).
+SPATIAL_LABEL_FRACTION = {"resnet18-wrn50": 0.2075, "vit_b32-vit_b16": 0.1269, "resnet34-wrn101": 0.0961111111111111}
 
 
 def system_run(system: str, pair: str) -> tuple[str, str, dict]:
     """(target, policy, params) of one system on one pair."""
-    ekya = {"label_fraction": EKYA_LABEL_FRACTION.get(pair, 0.0)}
-    if not ekya["label_fraction"]:
-        ekya = {}  # resolved below from the spatial allocator
+    ekya = {"label_fraction": EKYA_LABEL_FRACTION[pair]}
+    orin = {**ekya, "epoch_weight": ORIN_EKYA_EPOCH_WEIGHT, "deploy": "window", "configs": ORIN_EKYA_CONFIGS[pair]}
     table = {
-        "OrinLow-Ekya": ("orin-low", "ekya", {**ekya, "epoch_weight": ORIN_EKYA_EPOCH_WEIGHT, "deploy": "window"}),
-        "OrinHigh-Ekya": ("orin-high", "ekya", {**ekya, "epoch_weight": ORIN_EKYA_EPOCH_WEIGHT, "deploy": "window"}),
+        "OrinLow-Ekya": ("orin-low", "ekya", orin),
+        "OrinHigh-Ekya": ("orin-high", "ekya", orin),
         "DaCapo-Ekya": ("dacapo", "ekya-spatial", ekya),
-        "EOMU": ("orin-high", "eomu", {"key_frame_fraction": EOMU_LABEL_FRACTION[pair]} if pair in EOMU_LABEL_FRACTION
-                 else {}),
-        "DaCapo-Spatial": ("dacapo", "dacapo-spatial", {"label_fraction": SPATIAL_LABEL_FRACTION.get(pair, 0.0)}),
+        "EOMU": ("orin-high", "eomu", {"key_frame_fraction": EOMU_LABEL_FRACTION[pair]}),
+        "DaCapo-Spatial": ("dacapo", "dacapo-spatial", {"label_fraction": SPATIAL_LABEL_FRACTION[pair]}),
         "DaCapo-Spatiotemporal": ("dacapo", "dacapo-spatiotemporal", {}),
         "RTX3090": ("rtx3090", "ekya", {"label_fraction": 1.0, "epoch_weight": RTX3090_EPOCH_WEIGHT,
                                         "deploy": "window"}),
@@ -89,50 +96,49 @@ def system_run(system: str, pair: str) -> tuple[str, str, dict]:
     return table[system]
 
 
-def allocator_label_fraction(pair: str, vit_attention: bool) -> float:
-    """The DaCapo-Spatial allocator's labeling rate on the DaCapo design (fill the window)."""
-    from accel import Design
+def figure9_values(vit_attention_off: bool, book: CurveBook | None = None, progress=None, *,
+                   params: SimParams | None = None, pairs: tuple[str, ...] | None = None,
+                   draws: Draws | None = None) -> dict[tuple[str, str], np.ndarray]:
+    """(pair, system) -> (draws, scenarios) accuracy %, one row without `draws`. `params` are the
+    simulator's constants; `draws` (or a batch of constants as zero-spread draws) run together."""
+    book = book or CurveBook()
+    out = {}
+    for pair in pairs or tuple(PAIRS):
+        student, teacher = PAIRS[pair]
+        vit_attention = not (vit_attention_off and student.startswith("vit"))
+        for system in SYSTEMS:
+            target, policy, policy_params = system_run(system, pair)
+            result = run_system(target, policy, policy_params, student, teacher, SCENARIOS, vit_attention, book,
+                                params=params, draws=draws)
+            out[(pair, system)] = result.scenario_accuracy * 100
+            if progress:
+                progress(1)
+    return out
 
-    from ..sim.costs import accel_pair_costs
-    from ..sim.policies import POLICIES
 
-    costs = accel_pair_costs(Design.preset("dacapo"), *PAIRS[pair], vit_attention=vit_attention)
-    policy = POLICIES["dacapo-spatial"](costs)
-    return float(policy.samples_per_window(120.0)[0] / (30.0 * 120.0))
+def gmean_of(values: np.ndarray) -> np.ndarray:
+    """Figure 9's GMEAN: the geometric mean over S1-S6, per row."""
+    return np.exp(np.mean(np.log(values[:, : len(GMEAN_OVER)]), axis=1))
 
 
 def figure9(vit_attention_off: bool, book: CurveBook | None = None, progress=None, *,
             params: SimParams | None = None, pairs: tuple[str, ...] | None = None,
             draws: Draws | None = None) -> list[dict]:
-    """Rows of figure9.csv: pair, system, scenario (S1..ES2, GMEAN), accuracy_pct. `params` are
-    the simulator's constants (calibration passes its own); `pairs` limits the model pairs. With
-    `draws`, accuracy_pct is the median over the draws and accuracy_p05 / accuracy_p95 the 5th /
-    95th percentiles (GMEAN: of each draw's geomean)."""
-    book = book or CurveBook()
+    """Rows of figure9.csv: pair, system, scenario (S1..ES2, GMEAN), accuracy_pct. With `draws`,
+    accuracy_pct is the median over the draws and accuracy_p05 / accuracy_p95 the 5th / 95th
+    percentiles (GMEAN: of each draw's geomean)."""
     rows = []
-    for pair in pairs or tuple(PAIRS):
-        student, teacher = PAIRS[pair]
-        vit_attention = not (vit_attention_off and student.startswith("vit"))
-        fill = allocator_label_fraction(pair, vit_attention)
-        for system in SYSTEMS:
-            target, policy, policy_params = system_run(system, pair)
-            if policy in ("ekya", "ekya-spatial") and "label_fraction" not in policy_params:
-                policy_params = {**policy_params, "label_fraction": fill}
-            result = run_system(target, policy, policy_params, student, teacher, SCENARIOS, vit_attention, book,
-                                params=params, draws=draws)
-            acc = result.scenario_accuracy * 100  # (draws, scenarios): one candidate
-            gmean = np.exp(np.mean(np.log(acc[:, : len(GMEAN_OVER)]), axis=1))
-            for name, values in zip((*SCENARIOS, "GMEAN"), (*acc.T, gmean), strict=True):
-                row = {"pair": pair, "system": system, "scenario": name}
-                if draws is None:
-                    row["accuracy_pct"] = round(float(values[0]), 2)
-                else:
-                    median, low, high = np.percentile(values, [50.0, LOW_PCT, HIGH_PCT])
-                    row.update({"accuracy_pct": round(float(median), 2), "accuracy_p05": round(float(low), 2),
-                                "accuracy_p95": round(float(high), 2)})
-                rows.append(row)
-            if progress:
-                progress(1)
+    values = figure9_values(vit_attention_off, book, progress, params=params, pairs=pairs, draws=draws)
+    for (pair, system), acc in values.items():
+        for name, column in zip((*SCENARIOS, "GMEAN"), (*acc.T, gmean_of(acc)), strict=True):
+            row = {"pair": pair, "system": system, "scenario": name}
+            if draws is None:
+                row["accuracy_pct"] = round(float(column[0]), 2)
+            else:
+                median, low, high = np.percentile(column, [50.0, LOW_PCT, HIGH_PCT])
+                row.update({"accuracy_pct": round(float(median), 2), "accuracy_p05": round(float(low), 2),
+                            "accuracy_p95": round(float(high), 2)})
+            rows.append(row)
     return rows
 
 

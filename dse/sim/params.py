@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -125,23 +126,27 @@ def _cap_table(full: float, exponent: float) -> np.ndarray:
 
 
 #: How uncertain each constant is, for `--uncertainty` draws (docs/proxies.md, "Uncertainty";
-#: docs/calibration.md, U1, says what each was compared against): (distribution, low, high).
-#: Each range has its median at the point value.
-UNCERTAIN: dict[str, tuple[str, float, float]] = {
-    # from a full reset (0) to about the least-squares fit (0.17); median 0.09
-    "drift_transfer": ("uniform", 0.0, 0.18),
-    # up to all of a window's frames (3,600, the RTX 3090 run's training set), geometric median 747
-    "full_data_samples": ("log-uniform", 747.0 ** 2 / 3600.0, 3600.0),
-    # Ekya's Table 1 gives 0.185 and 0.222; median 0.2
-    "data_exponent": ("uniform", 0.15, 0.25),
+#: docs/calibration.md, U1, says what each was compared against), around a point value p:
+#: (distribution, how the range follows from p). Each range has its median at p; at the shipped
+#: values: drift transfer on [0, 0.18] (a full reset to about the least-squares fit, 0.17),
+#: full-data samples on [155, 3600] (up to every frame of a window, the RTX 3090 run's training
+#: set), data exponent on [0.15, 0.25] (Ekya's Table 1 gives 0.185 and 0.222).
+FULL_DATA_RATIO = 3600.0 / DEFAULT_FULL_DATA_SAMPLES
+UNCERTAIN: dict[str, tuple[str, Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]]] = {
+    "drift_transfer": ("uniform", lambda p: (0.0 * p, np.minimum(2.0 * p, 1.0))),
+    "full_data_samples": ("log-uniform", lambda p: (np.maximum(p / FULL_DATA_RATIO, 1.0), p * FULL_DATA_RATIO)),
+    "data_exponent": ("uniform", lambda p: (np.maximum(p - 0.05, 1e-3), p + 0.05)),
 }
 
 
-def draw_params(rng: np.random.Generator, n: int, step_s: float = DEFAULT_STEP_S) -> SimParams:
-    """n draws of the uncertain constants (`UNCERTAIN`), one array each."""
+def draw_params(rng: np.random.Generator, n: int, point: SimParams | None = None) -> SimParams:
+    """n draws of the uncertain constants (`UNCERTAIN`) around `point` (default: the shipped
+    values; scalars), one array each."""
+    point = point or SimParams()
     values = {}
-    for name, (kind, low, high) in UNCERTAIN.items():
+    for name, (kind, bounds) in UNCERTAIN.items():
+        low, high = bounds(np.asarray(getattr(point, name), dtype=np.float64))
         u = rng.random(n)
         values[name] = np.exp(np.log(low) + u * (np.log(high) - np.log(low))) if kind == "log-uniform" \
             else low + u * (high - low)
-    return SimParams(**values, step_s=step_s)
+    return SimParams(**values, step_s=point.step_s)

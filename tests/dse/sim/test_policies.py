@@ -162,3 +162,31 @@ def test_scenario_accuracy_is_the_geometric_mean_of_the_scored_windows(costs):
     np.testing.assert_allclose(r.scenario_accuracy, np.exp(np.log(scored).mean(axis=2)), rtol=1e-12)
     assert np.all(r.scenario_accuracy[0] < scored[0].mean(axis=1))  # windows differ: below the mean
     np.testing.assert_allclose(r.geomean_accuracy, np.exp(np.log(r.scenario_accuracy).mean(axis=1)), rtol=1e-12)
+
+
+def test_profiled_orin_configurations_follow_the_artifacts_rule():
+    """DaCapo's artifact (orin-baseline/ekya_orin, gen_range_sample_rate_and_epochs) on its own
+    profiles. ResNet34 on Orin (60 W): 3,600 frames x 26.30 ms = 94.66 s of inference leaves 25.34 s;
+    5 epochs fit up to 5 % (180 samples: 6 batches x 0.1204 s x 5 + 180 x 0.1008 s = 21.75 s; 6 %:
+    25.98 s), 15 epochs up to 4 %, 30 up to 3 % -> rates 3 / 4 / 5 %. At 30 W nothing fits (even
+    1 %: 116.8 + 7.3 s) -> 1 % three times. ResNet18 at 60 W: 12 / 19 / 26 %."""
+    from accel.platforms import MEASURED_S
+    from dse.sim.policies.ekya import profiled_rates
+
+    def rates(platform, student, teacher):
+        m = MEASURED_S[platform]
+        return profiled_rates(np.array([m[(student, "inference")]]), np.array([m[(student, "training")]]),
+                              np.array([m[(teacher, "labeling")]]), 120.0, 30.0)[0].tolist()
+
+    assert rates("orin-high", "resnet34", "wide_resnet101_2") == [0.03, 0.04, 0.05]
+    assert rates("orin-low", "resnet34", "wide_resnet101_2") == [0.01, 0.01, 0.01]
+    assert rates("orin-high", "resnet18", "wide_resnet50_2") == [0.12, 0.19, 0.26]
+
+
+def test_profiled_ekya_falls_back_to_the_lowest_rate_and_5_epochs():
+    """The first window has no profile (and at 30 W nothing fits): the artifact's fallback."""
+    costs = gpu_pair_costs(PLATFORMS["orin-low"], "resnet34", "wide_resnet101_2")
+    policy = POLICIES["ekya"](costs, {"configs": "profiled", "deploy": "window", "epoch_weight": 0.05})
+    policy.reset()
+    rate, epochs = policy._profiled(_context(0.80, 1))
+    assert rate.tolist() == [0.01] and epochs.tolist() == [5.0]
