@@ -8,7 +8,6 @@ import time
 import click
 from tqdm import tqdm
 
-from ..errors import DseError
 from ..search import study as st
 from ..search.export import trials_table, write_table
 from ..search.spec import load_spec
@@ -124,18 +123,15 @@ def delete(name: str, storage: str | None, yes: bool) -> None:
 
 
 @study.command("repair")
+@click.argument("name", required=False)
 @STORAGE
-def repair(storage: str | None) -> None:
-    """Drop a journal's last record if a crash cut it short (it is kept in JOURNAL.torn)."""
-    import pathlib
+def repair(name: str | None, storage: str | None) -> None:
+    """Make damaged journals readable: a torn last record goes to JOURNAL.torn, unreadable records
+    to JOURNAL.corrupt; every other record is kept (NAME: one study of a folder, else all)."""
+    from ..search.repair import repair as repair_storage
 
-    from ..search.storage import repair_journal, storage_url
-
-    path = pathlib.Path(storage_url(storage).removeprefix("journal:"))
-    if "://" in str(path) or not path.exists():
-        raise DseError("--storage", f"{path} is not a journal file")
-    cut = repair_journal(path)
-    click.echo(f"{path}: moved a torn {cut}-byte record to {path.name}.torn" if cut else f"{path}: intact")
+    for report in repair_storage(storage, name):
+        click.echo(report.line())
 
 
 @click.command()

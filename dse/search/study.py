@@ -26,7 +26,16 @@ from .evaluate import evaluate
 from .samplers import make_sampler
 from .space import grid_points, suggest
 from .spec import MAX_DRAWS, OBJECTIVES, StudySpec, parse_spec
-from .storage import DEFAULT_JOURNAL, GRACE_S, HEARTBEAT_S, heartbeatless_running, open_storage
+from .storage import (
+    GRACE_S,
+    HEARTBEAT_S,
+    heartbeatless_running,
+    locate,
+    now_iso,
+    open_storage,
+    read_index,
+    update_index,
+)
 
 SPEC_ATTR, PATH_ATTR, TARGET_ATTR = "dse.spec_toml", "dse.spec_path", "dse.n_trials"
 UNCERTAINTY_ATTR = "dse.uncertainty"  # a --uncertainty given when the study was created
@@ -36,7 +45,7 @@ MIN_FAILED_IN_A_ROW = 50
 FAILED_BATCHES_IN_A_ROW = 3
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
-DEFAULT_STORAGE_NAME = str(DEFAULT_JOURNAL)
+DEFAULT_STORAGE_NAME = locate(None).url
 
 
 def create(spec: StudySpec, storage_url: str | None, n_trials: int | None = None,
@@ -44,7 +53,7 @@ def create(spec: StudySpec, storage_url: str | None, n_trials: int | None = None
     """Create the study `spec` describes; `n_trials` and `uncertainty` override the file's."""
     if uncertainty is not None and not 0 <= uncertainty <= MAX_DRAWS:
         raise DseError("--uncertainty", f"must be in [0, {MAX_DRAWS}] draws, got {uncertainty}")
-    storage = open_storage(storage_url, create=True)
+    storage = open_storage(storage_url, create=True, study=spec.name)
     if spec.name in [s.study_name for s in optuna.get_all_study_summaries(storage, include_best_trial=False)]:
         raise DseError("name", f"study {spec.name!r} already exists in the storage; use 'dse study resume "
                                f"{spec.name}' or delete it", spec.path)
@@ -60,10 +69,12 @@ def create(spec: StudySpec, storage_url: str | None, n_trials: int | None = None
             study.enqueue_trial(point)
         target = min(target, len(points))
     study.set_user_attr(TARGET_ATTR, target)
+    update_index(storage_url, spec.name, {"trials": len(study.get_trials(deepcopy=False)), "complete": 0,
+                                          "target": target, "objectives": len(spec.objectives), "started": now_iso()})
 
 
 def load(name: str, storage_url: str | None, sampler=None) -> optuna.Study:
-    storage = open_storage(storage_url)
+    storage = open_storage(storage_url, study=name)
     try:
         return optuna.load_study(study_name=name, storage=storage, sampler=sampler)
     except KeyError:
@@ -248,6 +259,8 @@ def run(name: str, storage_url: str | None, worker: int = 0, progress: Callable[
                                         f"{outcomes[-1].reason}", spec.path)
             if progress:
                 progress({"told": len(ok), "failed": ok.count(False)})
+    counts = _counts(study)
+    update_index(storage_url, name, {"trials": sum(counts.values()), "complete": counts["complete"]})
     return RunReport(told, failed, time.perf_counter() - start, flag.stop)
 
 
@@ -283,6 +296,12 @@ def status(name: str, storage_url: str | None) -> dict:
 
 
 def summaries(storage_url: str | None) -> list[dict]:
+    """One row per study in the storage (a folder: from its index, without opening journals)."""
+    loc = locate(storage_url)
+    if loc.kind == "dir":
+        return [{"study": name, "trials": row.get("trials", ""), "target": row.get("target", ""),
+                 "objectives": row.get("objectives", ""), "started": row.get("started", "")}
+                for name, row in read_index(loc.path).items()]
     storage = open_storage(storage_url)
     out = []
     for s in optuna.get_all_study_summaries(storage, include_best_trial=False):
@@ -294,7 +313,12 @@ def summaries(storage_url: str | None) -> list[dict]:
 
 def delete(name: str, storage_url: str | None) -> None:
     load(name, storage_url)  # a clear error if it does not exist
-    optuna.delete_study(study_name=name, storage=open_storage(storage_url))
+    loc = locate(storage_url)
+    if loc.kind == "dir":
+        loc.journal(name).unlink()
+    else:
+        optuna.delete_study(study_name=name, storage=open_storage(storage_url))
+    update_index(storage_url, name, None)
 
 
 def objective_units() -> dict[str, str]:
