@@ -243,8 +243,72 @@ def _timed_workers(spec_path: str, storage: str, n_trials: int, workers: int) ->
     return n_trials / seconds
 
 
-def bench_workers(n_trials: int = 1000) -> dict[str, float]:
-    """Trials/s for 1, 2 and 4 worker processes on the journal file and on PostgreSQL, and the
+def _synthetic_folder(folder, studies: int, trials: int) -> str:
+    """A journal folder of `studies` synthetic `quick` studies of `trials` trials each: one built
+    with `synthetic_study`, the others copies of its journal under their own names."""
+    import pathlib
+
+    from .search.journal import _decode, _encode
+
+    folder = pathlib.Path(folder)
+    storage = str(folder) + "/"
+    name = synthetic_study(storage, trials)
+    source = (folder / f"{name}.journal").read_bytes().splitlines(keepends=True)
+    for i in range(1, studies):
+        copy = f"{name}-{i}"
+        lines = []
+        for line in source:
+            logs = _decode(line)
+            if logs and logs[0]["op_code"] == 0:  # CREATE_STUDY: the copy's own name
+                line = _encode([{**logs[0], "study_name": copy}])
+            lines.append(line)
+        (folder / f"{copy}.journal").write_bytes(b"".join(lines))
+    return name
+
+
+def bench_storage(studies: int = 50, trials: int = 2000, open_trials: int = 500, pg_trials: int = 1000,
+                  with_postgres: bool = True) -> dict[str, float]:
+    """The embedded journal as work accumulates, and PostgreSQL with workers:
+
+    * status_s_100k: `dse study status` (in process, and as a command) of one 2,000-trial study
+      in a folder holding `studies` x `trials` trials in all;
+    * journal_bytes_per_trial: the journal of a dacapo-open study, per trial;
+    * pg_*: trials/s with 1, 2 and 4 `dse worker` processes on a local PostgreSQL, and the SQL
+      statements one trial costs (`bench_workers`)."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    from .search import study as st
+    from .search.spec import load_spec
+
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        name = _synthetic_folder(f"{tmp}/many", studies, trials)
+        storage = f"{tmp}/many/"
+        out["storage_trials_in_folder"] = float(studies * trials)
+        out["status_s_100k"] = _best_time(lambda: st.status(name, storage), 3)
+        cli = [sys.executable, "-m", "dse", "study", "status", name, "--storage", storage]
+        start = time.perf_counter()
+        subprocess.run(cli, check=True, capture_output=True)
+        out["status_command_s_100k"] = time.perf_counter() - start
+        spec = load_spec("dacapo-open")
+        st.create(spec, f"{tmp}/open/", open_trials)
+        st.run(spec.name, f"{tmp}/open/")
+        out["journal_bytes_per_trial"] = os.path.getsize(f"{tmp}/open/{spec.name}.journal") / open_trials
+    if with_postgres:
+        pg = bench_workers(pg_trials, journal=False)
+        out.update({"pg_trials_per_s_1": pg.get("postgres_trials_per_s_1_workers", float("nan")),
+                    "pg_trials_per_s_2": pg.get("postgres_trials_per_s_2_workers", float("nan")),
+                    "pg_trials_per_s_4": pg.get("postgres_trials_per_s_4_workers", float("nan")),
+                    "pg_statements_per_trial": pg.get("postgres_statements_per_trial", float("nan"))})
+    return out
+
+
+def bench_workers(n_trials: int = 1000, journal: bool = True) -> dict[str, float]:
+    """Trials/s for 1, 2 and 4 worker processes on journal storage and on PostgreSQL, and the
     SQL statements one trial costs on PostgreSQL."""
     import pathlib
     import subprocess
@@ -258,8 +322,8 @@ def bench_workers(n_trials: int = 1000) -> dict[str, float]:
     root = pathlib.Path(__file__).resolve().parents[1]
     out: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for j in (1, 2, 4):
-            out[f"journal_trials_per_s_{j}_workers"] = _timed_workers("quick", f"{tmp}/w{j}.journal", n_trials, j)
+        for j in (1, 2, 4) if journal else ():
+            out[f"journal_trials_per_s_{j}_workers"] = _timed_workers("quick", f"{tmp}/w{j}/", n_trials, j)
         data = tempfile.mkdtemp(prefix="cl-dse-pg-bench-", dir="/tmp")
         up = subprocess.run([str(root / "scripts" / "postgres-up"), data, "55433"], capture_output=True, text=True)
         if up.returncode != 0:
@@ -320,5 +384,6 @@ SECTIONS: dict[str, Callable[[], dict[str, float]]] = {
     "studies": bench_studies,
     "reports": bench_reports,
     "workers": bench_workers,
+    "storage": bench_storage,
     "uncertainty": bench_uncertainty,
 }

@@ -8,6 +8,7 @@ import time
 import click
 from tqdm import tqdm
 
+from ..errors import DseError
 from ..search import study as st
 from ..search.export import trials_table, write_table
 from ..search.spec import load_spec
@@ -141,3 +142,17 @@ def repair(name: str | None, storage: str | None) -> None:
 def worker(name: str, storage: str | None, n_jobs: int) -> None:
     """Join study NAME (e.g. on PostgreSQL, from any host) and work until its budget is reached."""
     _run_workers(name, storage, n_jobs)
+
+
+@study.command("dashboard")
+@click.argument("name")
+@STORAGE
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True)
+def dashboard(name: str, storage: str | None, port: int) -> None:
+    """Serve optuna-dashboard on study NAME's storage (on 127.0.0.1; pip install 'cl-dse[dashboard]').
+    Compact journals are read through cl-dse, so plain `optuna-dashboard FILE` cannot open them."""
+    try:
+        from optuna_dashboard import run_server
+    except ImportError:
+        raise DseError("dashboard", "optuna-dashboard is not installed (pip install 'cl-dse[dashboard]')") from None
+    run_server(st.load(name, storage)._storage, host="127.0.0.1", port=port)

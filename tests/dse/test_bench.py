@@ -41,3 +41,11 @@ def test_uncertainty_section_reports_the_cost_of_draws():
     figures = bench_uncertainty(n_trials=20, draws=4, reproduce_draws=2)
     _finite_positive(figures, ("study_plain_s", "study_with_draws_s", "study_draws_cost_ratio",
                                "reproduce_with_draws_s"))
+
+
+def test_storage_section_reports_the_issue_keys():
+    from dse.bench import bench_storage
+
+    figures = bench_storage(studies=3, trials=40, open_trials=40, with_postgres=False)
+    _finite_positive(figures, ("status_s_100k", "status_command_s_100k", "journal_bytes_per_trial"))
+    assert figures["storage_trials_in_folder"] == 120

@@ -151,3 +151,46 @@ def test_a_full_disk_fails_cleanly_and_resume_continues_once_space_is_back(capsy
     finally:
         subprocess.run(["umount", str(mount)], capture_output=True)
         shutil.rmtree(mount, ignore_errors=True)
+
+
+def test_a_report_during_a_running_study_sees_a_consistent_snapshot(capsys, tmp_path):
+    import sys
+    import time
+
+    import pyarrow.parquet as pq
+
+    storage = str(tmp_path / "dse") + "/"
+    spec = tmp_path / "long.toml"
+    spec.write_text(TINY.read_text().replace("n_trials = 40", "n_trials = 1000000"))
+    env = {**os.environ, "PYTHONPATH": str(pathlib.Path(__file__).parents[3])}
+    proc = subprocess.Popen([sys.executable, "-m", "dse", "study", "start", str(spec), "--storage", storage],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 300  # only turns a hung child into a failure
+        while not (tmp_path / "dse" / "tiny.journal").exists() or \
+                st._counts(st.load("tiny", storage))["complete"] < 30:
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        for attempt in range(3):  # while the study keeps writing
+            code, _, err = run(capsys, "report", "tiny", "--storage", storage, "--out", str(tmp_path / f"r{attempt}"))
+            assert code == 0, err
+            rows = pq.read_table(tmp_path / f"r{attempt}" / "trials.parquet").to_pylist()
+            complete = [r for r in rows if r["state"] == "COMPLETE"]
+            assert len(complete) >= 30
+            assert all(r["objective.accuracy_pct"] is not None and r["param.accel.rows"] is not None for r in complete)
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_the_dashboard_command_says_how_to_get_the_dashboard(capsys, tmp_path):
+    pytest.importorskip("optuna")
+    try:
+        import optuna_dashboard  # noqa: F401
+        pytest.skip("optuna-dashboard is installed here")
+    except ImportError:
+        pass
+    storage = _two_studies(tmp_path / "dse")
+    code, out, err = run(capsys, "study", "dashboard", "tiny", "--storage", storage)
+    assert code == 2 and err.strip() == "error: dashboard: optuna-dashboard is not installed " \
+                                       "(pip install 'cl-dse[dashboard]')"
