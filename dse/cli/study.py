@@ -23,8 +23,14 @@ def study() -> None:
     """Optuna studies over accelerator designs and allocation policies."""
 
 
+def notice(message: str) -> None:
+    """A worker's note for the user (e.g. waiting for the database), one line on stderr."""
+    click.echo(f"note: {message}", err=True)
+
+
 def _run_workers(name: str, storage: str | None, n_jobs: int) -> None:
     s = st.load(name, storage)
+    spec = st.spec_of(s)
     target, done = int(s.user_attrs[st.TARGET_ATTR]), st._counts(s)["complete"]
     with tqdm(total=target, initial=done, desc=name, unit="trial", disable=None if n_jobs == 1 else True) as bar:
         last_hv = [0.0]
@@ -33,10 +39,10 @@ def _run_workers(name: str, storage: str | None, n_jobs: int) -> None:
             bar.update(info["told"] - info["failed"])
             if time.monotonic() - last_hv[0] > 5:
                 last_hv[0] = time.monotonic()
-                _, hv = st.front(s, st.spec_of(s))
+                _, hv = st.front(info["study"], spec)  # as the worker sees it: no extra storage reads
                 bar.set_postfix(hypervolume=f"{hv:.4g}", failed=info["failed"])
 
-        report = st.run_workers(name, storage, n_jobs, progress=progress)
+        report = st.run_workers(name, storage, n_jobs, progress=progress, notify=notice)
     rate = report.told / report.seconds if report.seconds > 0 else 0.0
     stopped = " (stopped by Ctrl-C after the batch in flight; 'dse study resume' continues)" \
         if report.stopped_early else ""

@@ -21,7 +21,7 @@ from optuna.trial import TrialState
 
 from ..errors import DseError, StudyNotFound
 from ..sim.curves import CurveBook
-from . import pareto
+from . import mirrored, pareto
 from .evaluate import evaluate
 from .samplers import make_sampler
 from .space import grid_points, suggest
@@ -215,11 +215,15 @@ def _within_budget(study: optuna.Study, asked: list[optuna.Trial], target: int) 
 
 
 def run(name: str, storage_url: str | None, worker: int = 0, progress: Callable[[dict], None] | None = None,
-        stop_after_batches: int | None = None) -> RunReport:
-    """Ask, evaluate and tell batches until the study has its target of completed trials."""
+        stop_after_batches: int | None = None, notify: Callable[[str], None] | None = None) -> RunReport:
+    """Ask, evaluate and tell batches until the study has its target of completed trials. On
+    PostgreSQL the worker samples on a local mirror and writes finished batches in bulk
+    (`mirrored`); `notify` hears about database outages it waits out."""
     probe = load(name, storage_url)
     spec = spec_of(probe)
     target = int(probe.user_attrs[TARGET_ATTR])
+    if mirrored.supports(probe._storage):
+        return _run_mirrored(probe, spec, target, worker, progress, stop_after_batches, notify)
     sampler = make_sampler(spec, seed=spec.seed + 7919 * worker)
     study = load(name, storage_url, sampler=sampler)
     book = CurveBook(spec.proxies)
@@ -250,17 +254,47 @@ def run(name: str, storage_url: str | None, worker: int = 0, progress: Callable[
                     continue
                 outcomes = evaluate(spec, [suggest(t, spec) for t in asked], book)
                 ok = [_tell(study, spec, t, o) for t, o in zip(asked, outcomes, strict=True)]
-            told += len(ok)
-            failed += ok.count(False)
-            batches += 1
-            failed_in_a_row = failed_in_a_row + len(ok) if not any(ok) else len(ok) - 1 - ok[::-1].index(True)
-            if failed_in_a_row >= max(MIN_FAILED_IN_A_ROW, FAILED_BATCHES_IN_A_ROW * spec.batch_size):
-                raise DseError("study", f"the last {failed_in_a_row} candidates all failed; last reason: "
-                                        f"{outcomes[-1].reason}", spec.path)
-            if progress:
-                progress({"told": len(ok), "failed": ok.count(False)})
+            told, failed, batches, failed_in_a_row = _account(ok, outcomes, spec, told, failed, batches,
+                                                              failed_in_a_row, progress, study)
     counts = _counts(study)
     update_index(storage_url, name, {"trials": sum(counts.values()), "complete": counts["complete"]})
+    return RunReport(told, failed, time.perf_counter() - start, flag.stop)
+
+
+def _account(ok: list[bool], outcomes, spec: StudySpec, told: int, failed: int, batches: int, failed_in_a_row: int,
+             progress: Callable[[dict], None] | None, study: optuna.Study) -> tuple[int, int, int, int]:
+    """Counts after a batch; a space where nothing is valid is an error, not an endless loop.
+    `progress` gets the batch's counts and the study as this worker sees it (no extra reads)."""
+    told += len(ok)
+    failed += ok.count(False)
+    batches += 1
+    failed_in_a_row = failed_in_a_row + len(ok) if not any(ok) else len(ok) - 1 - ok[::-1].index(True)
+    if failed_in_a_row >= max(MIN_FAILED_IN_A_ROW, FAILED_BATCHES_IN_A_ROW * spec.batch_size):
+        raise DseError("study", f"the last {failed_in_a_row} candidates all failed; last reason: "
+                                f"{outcomes[-1].reason}", spec.path)
+    if progress:
+        progress({"told": len(ok), "failed": ok.count(False), "study": study})
+    return told, failed, batches, failed_in_a_row
+
+
+def _run_mirrored(remote: optuna.Study, spec: StudySpec, target: int, worker: int, progress, stop_after_batches,
+                  notify) -> RunReport:
+    """`run` on PostgreSQL: sample and tell on a local mirror, write each finished batch in bulk."""
+    mirror = mirrored.Mirror(remote, make_sampler(spec, seed=spec.seed + 7919 * worker), notify)
+    book = CurveBook(spec.proxies)
+    told = failed = failed_in_a_row = batches = 0
+    start = time.perf_counter()
+    with _StopFlag() as flag:
+        while not flag.stop:
+            remaining = target - mirror.sync()
+            if remaining <= 0 or (stop_after_batches is not None and batches >= stop_after_batches):
+                break
+            asked = [mirror.local.ask() for _ in range(min(spec.batch_size, remaining))]
+            outcomes = evaluate(spec, [suggest(t, spec) for t in asked], book)
+            ok = [_tell(mirror.local, spec, t, o) for t, o in zip(asked, outcomes, strict=True)]
+            mirror.write([mirror.local._storage.get_trial(t._trial_id) for t in asked], target)
+            told, failed, batches, failed_in_a_row = _account(ok, outcomes, spec, told, failed, batches,
+                                                              failed_in_a_row, progress, mirror.local)
     return RunReport(told, failed, time.perf_counter() - start, flag.stop)
 
 
@@ -326,15 +360,18 @@ def objective_units() -> dict[str, str]:
 
 
 def run_workers(name: str, storage_url: str | None, n_jobs: int = 1,
-                progress: Callable[[dict], None] | None = None) -> RunReport:
+                progress: Callable[[dict], None] | None = None,
+                notify: Callable[[str], None] | None = None) -> RunReport:
     """Run study `name` to its target with `n_jobs` worker processes (joblib/loky; one runs in
-    this process and reports `progress` after each batch)."""
+    this process and reports `progress` after each batch). `notify` (picklable) hears about
+    database outages the workers wait out."""
     if n_jobs == 1:
-        return run(name, storage_url, progress=progress)
+        return run(name, storage_url, progress=progress, notify=notify)
     from joblib import Parallel, delayed
 
     start = time.perf_counter()
-    reports = Parallel(n_jobs=n_jobs, backend="loky")(delayed(run)(name, storage_url, worker=w) for w in range(n_jobs))
+    reports = Parallel(n_jobs=n_jobs, backend="loky")(delayed(run)(name, storage_url, worker=w, notify=notify)
+                                                       for w in range(n_jobs))
     return RunReport(sum(r.told for r in reports), sum(r.failed for r in reports), time.perf_counter() - start,
                      any(r.stopped_early for r in reports))
 

@@ -34,18 +34,25 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def postgres_url():
+def postgres_server():
+    """(url, data folder, port) of a real local PostgreSQL server (scripts/postgres-up)."""
     pytest.importorskip("psycopg", reason="the PostgreSQL driver (extra 'postgres') is not installed")
     # directly under /tmp: pytest's tmp folders are root-only, and the server runs as 'postgres'
     data = pathlib.Path(tempfile.mkdtemp(prefix="cl-dse-pg-", dir="/tmp"))
-    run = subprocess.run([str(ROOT / "scripts" / "postgres-up"), str(data), str(_free_port())], capture_output=True,
+    port = str(_free_port())
+    run = subprocess.run([str(ROOT / "scripts" / "postgres-up"), str(data), port], capture_output=True,
                          text=True, timeout=600)
     if run.returncode == 3:
         pytest.skip(f"PostgreSQL cannot be installed here: {run.stderr.strip()}")
     assert run.returncode == 0, run.stderr
-    yield run.stdout.strip()
+    yield run.stdout.strip(), data, port
     subprocess.run([str(ROOT / "scripts" / "postgres-up"), "--stop", str(data)], timeout=60)
     shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def postgres_url(postgres_server):
+    return postgres_server[0]
 
 
 def test_three_workers_on_postgres_one_killed(postgres_url):
@@ -111,3 +118,38 @@ def test_resume_on_postgres_leaves_other_workers_trials_alone(postgres_url):
     study._storage.record_heartbeat(trial._trial_id)
     assert st.fail_orphans(study) == 0
     assert study.get_trials()[0].state.name == "RUNNING"
+
+
+def test_postgres_restarted_mid_study_three_workers_wait_and_reach_the_exact_target(postgres_server, tmp_path):
+    url, data, port = postgres_server
+    spec_path = tmp_path / "restart.toml"
+    spec_path.write_text(SMALL.read_text().replace('name = "qsmall"', 'name = "restart"'))
+    spec = load_spec(str(spec_path))
+    target = 400
+    st.create(spec, url, target)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "dse", "worker", spec.name, "--storage", url]
+    logs = [open(tmp_path / f"w{i}.err", "w") for i in range(3)]  # noqa: SIM115 - closed below
+    workers = [subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log) for log in logs]
+    try:
+        deadline = time.monotonic() + 120  # only turns a hung worker into a failure
+        while st._counts(st.load(spec.name, url))["complete"] < 40:
+            assert time.monotonic() < deadline and all(w.poll() is None for w in workers)
+            time.sleep(0.1)
+        subprocess.run([str(ROOT / "scripts" / "postgres-up"), "--stop", str(data)], check=True, timeout=60)
+        time.sleep(3.0)  # the workers find the database gone
+        up = subprocess.run([str(ROOT / "scripts" / "postgres-up"), str(data), port], capture_output=True,
+                            text=True, timeout=120)
+        assert up.returncode == 0, up.stderr
+        for w in workers:
+            assert w.wait(timeout=300) == 0
+    finally:
+        for w in workers:
+            if w.poll() is None:
+                w.kill()
+        for log in logs:
+            log.close()
+    counts = st._counts(st.load(spec.name, url))
+    assert counts["complete"] == target and counts["running"] == 0
+    notes = "".join((tmp_path / f"w{i}.err").read_text() for i in range(3))
+    assert "database unreachable" in notes and "retrying in" in notes
