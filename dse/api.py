@@ -247,7 +247,7 @@ def trials(name: str, storage: str | None = None) -> pa.Table:
     from .search.export import trials_table
 
     s = st.load(name, storage)
-    return trials_table(s, st.spec_of(s))
+    return trials_table(s, st.spec_of(s), st.details(name, storage))
 
 
 def report(name: str, out: str | None = None, storage: str | None = None) -> Written:

@@ -111,7 +111,7 @@ def list_(storage: str | None) -> None:
 def export(name: str, storage: str | None, fmt: str, output: str | None) -> None:
     """Every trial with parameters, objectives, metrics and constraint values."""
     s = st.load(name, storage)
-    table = trials_table(s, st.spec_of(s))
+    table = trials_table(s, st.spec_of(s), st.details(name, storage))
     path = output or f"{name}.{fmt}"
     write_table(table, path, fmt)
     click.echo(f"wrote {table.num_rows} trials to {path}")

@@ -11,7 +11,7 @@ from optuna.trial import TrialState
 
 from accel import PLATFORMS
 
-from ..search import pareto
+from ..search import detail, pareto
 from ..search import study as st
 from ..search.evaluate import evaluate
 from ..search.export import trials_table
@@ -56,12 +56,14 @@ class ReportData:
     table: object = None  # pyarrow Table of all trials
 
 
-def _row(t: optuna.trial.FrozenTrial, spec: StudySpec) -> dict:
+def _row(t: optuna.trial.FrozenTrial, spec: StudySpec, extra: dict | None = None) -> dict:
     row = {"trial": t.number, **dict(zip(spec.objectives, t.values, strict=True))}
     row.update({f"param.{k}": v for k, v in t.params.items()})
     row.update({f"metric.{k}": v for k, v in t.user_attrs.get("metrics", {}).items() if k not in spec.objectives})
-    if "draws" in t.user_attrs:
-        row["draws"] = t.user_attrs["draws"]
+    row.update({f"metric.{k}": v for k, v in (extra or {}).items() if not k.startswith("draws.")})
+    draws = detail.draws_of(extra or {}) or t.user_attrs.get("draws")
+    if draws:
+        row["draws"] = draws
     return row
 
 
@@ -136,13 +138,14 @@ def gather(name: str, storage: str | None, with_references: bool = True) -> Repo
     counts = st._counts(study)
     complete = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
     best, hv = st.front(study, spec)
-    front = sorted((_row(t, spec) for t in best), key=lambda r: -r[spec.objectives[0]]
+    extra = st.details(name, storage)
+    front = sorted((_row(t, spec, extra.get(t.number)) for t in best), key=lambda r: -r[spec.objectives[0]]
                    if spec.directions[0] == "maximize" else r[spec.objectives[0]])
     book = CurveBook(spec.proxies)
     refs = references(spec, book) if with_references else []
     data = ReportData(spec, counts, int(study.user_attrs[st.TARGET_ATTR]), list(spec.objectives), front, hv,
                       _history(complete, spec), _importances(study, spec, len(complete)), refs,
-                      table=trials_table(study, spec))
+                      table=trials_table(study, spec, extra))
     dacapo = refs[0] if refs and refs[0].name.startswith("DaCapo") else None
     for row, extra in zip(front, robustness(front, spec, dacapo.metrics if dacapo else None,
                                             dacapo.draws if dacapo else None), strict=True):

@@ -12,10 +12,14 @@ from workloads.files import atomic_path
 from .spec import StudySpec
 
 
-def trials_table(study: optuna.Study, spec: StudySpec) -> pa.Table:
+def trials_table(study: optuna.Study, spec: StudySpec, details: dict[int, dict] | None = None) -> pa.Table:
+    """Every trial: parameters, objectives, metrics (with the study's detail file's per-scenario
+    metrics, `details` from `detail.read`), constraints."""
+    details = details or {}
     trials = study.get_trials(deepcopy=False)
     params = sorted({k for t in trials for k in t.params})
-    metrics = sorted({k for t in trials for k in t.user_attrs.get("metrics", {})})
+    metrics = sorted({k for t in trials for k in t.user_attrs.get("metrics", {})}
+                     | {k for row in details.values() for k in row if not k.startswith("draws.")})
     constraints = sorted({k for t in trials for k in t.constraints})
     cols: dict[str, list] = {"trial": [], "state": [], "feasible": [], "fail_reason": [], "duration_s": []}
     cols.update({f"objective.{o}": [] for o in spec.objectives})
@@ -34,7 +38,8 @@ def trials_table(study: optuna.Study, spec: StudySpec) -> pa.Table:
         for p in params:
             v = t.params.get(p)
             cols[f"param.{p}"].append(None if v is None else str(v) if isinstance(v, str) else float(v))
-        m = t.user_attrs.get("metrics", {})
+        m = {**t.user_attrs.get("metrics", {}),
+             **{k: v for k, v in details.get(t.number, {}).items() if not k.startswith("draws.")}}
         for k in metrics:
             cols[f"metric.{k}"].append(m.get(k))
         for k in constraints:

@@ -117,8 +117,12 @@ def _study_records(path: pathlib.Path, rebuilt: list[list[dict]]) -> list[list[d
     creates = [log for log in logs if log["op_code"] == JournalOperation.CREATE_STUDY]
     attrs = {k: v for log in logs if log["op_code"] == JournalOperation.SET_STUDY_USER_ATTR
              for k, v in log["user_attr"].items()}
-    if creates and TARGET_ATTR in attrs and PATH_ATTR in attrs:
+    identity = path.with_name(f"{path.stem}.study.json")  # the copy `study.save_identity` keeps
+    saved = json.loads(identity.read_text())["attrs"] if identity.exists() else {}
+    if creates and all(k in attrs for k in saved) and TARGET_ATTR in attrs and PATH_ATTR in attrs:
         return rebuilt
+    missing = {k: v for k, v in saved.items() if k not in attrs}
+    attrs = {**saved, **attrs}
     if SPEC_ATTR not in attrs:
         raise DseError("journal", "the records naming the study and its file were both lost; the study cannot be "
                                   f"rebuilt (its readable records are in {path.name}; unreadable ones in "
@@ -127,9 +131,9 @@ def _study_records(path: pathlib.Path, rebuilt: list[list[dict]]) -> list[list[d
     head = [] if creates else [{"op_code": JournalOperation.CREATE_STUDY, "worker_id": "dse-repair",
                                 "study_name": path.stem, "directions": [1 if d == "minimize" else 2
                                                                          for d in spec.directions]}]
-    restored = {PATH_ATTR: spec.path, TARGET_ATTR: spec.n_trials}
+    restored = {PATH_ATTR: spec.path, TARGET_ATTR: spec.n_trials, **missing}
     head += [{"op_code": JournalOperation.SET_STUDY_USER_ATTR, "worker_id": "dse-repair", "study_id": 0,
-              "user_attr": {k: v}} for k, v in restored.items() if k not in attrs]
+              "user_attr": {k: v}} for k, v in restored.items() if k in missing or k not in attrs]
     return [head, *rebuilt] if head else rebuilt
 
 

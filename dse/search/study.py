@@ -7,6 +7,8 @@ A study's file is kept in the study (`dse.spec_toml`), so `resume` needs only it
 
 from __future__ import annotations
 
+import json
+import shutil
 import signal
 import threading
 import time
@@ -19,9 +21,11 @@ import optuna
 from optuna.storages._heartbeat import is_heartbeat_enabled  # private in Optuna 5 (pinned <6)
 from optuna.trial import TrialState
 
+from workloads.files import write_text_atomic
+
 from ..errors import DseError, StudyNotFound
 from ..sim.curves import CurveBook
-from . import mirrored, pareto
+from . import detail, mirrored, pareto
 from .evaluate import evaluate
 from .samplers import make_sampler
 from .space import grid_points, suggest
@@ -69,8 +73,17 @@ def create(spec: StudySpec, storage_url: str | None, n_trials: int | None = None
             study.enqueue_trial(point)
         target = min(target, len(points))
     study.set_user_attr(TARGET_ATTR, target)
+    save_identity(storage_url, spec.name, dict(study.user_attrs), spec.directions)
     update_index(storage_url, spec.name, {"trials": len(study.get_trials(deepcopy=False)), "complete": 0,
                                           "target": target, "objectives": len(spec.objectives), "started": now_iso()})
+
+
+def save_identity(storage_url: str | None, name: str, attrs: dict, directions: list[str]) -> None:
+    """A copy of a folder study's own records (its file, target, directions) beside its journal,
+    `NAME.study.json`, from which `dse study repair` rebuilds them if the journal loses them."""
+    loc = locate(storage_url)
+    if loc.kind == "dir":
+        write_text_atomic(loc.path / f"{name}.study.json", json.dumps({"attrs": attrs, "directions": directions}))
 
 
 def load(name: str, storage_url: str | None, sampler=None) -> optuna.Study:
@@ -170,7 +183,9 @@ class RunReport:
     stopped_early: bool
 
 
-def _tell(study: optuna.Study, spec: StudySpec, trial: optuna.Trial, outcome) -> bool:
+def _tell(study: optuna.Study, spec: StudySpec, trial: optuna.Trial, outcome, in_storage: bool = True) -> bool:
+    """Tell one outcome. Without `in_storage` (a journal study, whose detail file holds them:
+    `detail_rows`), per-scenario metrics and draws are left out of the storage."""
     if outcome.metrics is None:
         trial.set_user_attr("fail_reason", outcome.reason)
         study.tell(trial, state=TrialState.FAIL)
@@ -181,9 +196,12 @@ def _tell(study: optuna.Study, spec: StudySpec, trial: optuna.Trial, outcome) ->
         trial.set_user_attr("fail_reason", f"non-finite {bad[0]} = {m[bad[0]]}")
         study.tell(trial, state=TrialState.FAIL)
         return False
-    trial.set_user_attr("metrics", m)
-    if outcome.draws:
-        trial.set_user_attr("draws", outcome.draws)
+    if in_storage:
+        trial.set_user_attr("metrics", m)
+        if outcome.draws:
+            trial.set_user_attr("draws", outcome.draws)
+    else:
+        trial.set_user_attr("metrics", detail.split(m)[0])
     for key, limit in spec.limits().items():
         trial.set_constraint(key, m[key] - limit)
     study.tell(trial, [m[o] for o in spec.objectives])
@@ -198,6 +216,16 @@ def _requeue_heartbeatless(study: optuna.Study) -> None:
                                            "orphaned: its worker died before its first heartbeat")
         study.tell(number, state=TrialState.FAIL, skip_if_finished=True)
         study.enqueue_trial(trials[number].params, skip_if_exists=False)
+
+
+def detail_rows(asked: list[optuna.Trial], outcomes) -> list[dict]:
+    """The detail file's rows of a batch: per-scenario metrics and draws, by trial number."""
+    rows = []
+    for trial, outcome in zip(asked, outcomes, strict=True):
+        if outcome.metrics is not None:
+            rows.append({"trial": trial.number, **detail.split(outcome.metrics)[1],
+                         **{f"draws.{k}": v for k, v in (outcome.draws or {}).items()}})
+    return rows
 
 
 def _within_budget(study: optuna.Study, asked: list[optuna.Trial], target: int) -> list[optuna.Trial]:
@@ -226,6 +254,7 @@ def run(name: str, storage_url: str | None, worker: int = 0, progress: Callable[
         return _run_mirrored(probe, spec, target, worker, progress, stop_after_batches, notify)
     sampler = make_sampler(spec, seed=spec.seed + 7919 * worker)
     study = load(name, storage_url, sampler=sampler)
+    detail_folder = detail.folder(storage_url, name)
     book = CurveBook(spec.proxies)
     told = failed = failed_in_a_row = batches = 0
     start = time.perf_counter()
@@ -253,7 +282,9 @@ def run(name: str, storage_url: str | None, worker: int = 0, progress: Callable[
                 if not asked:
                     continue
                 outcomes = evaluate(spec, [suggest(t, spec) for t in asked], book)
-                ok = [_tell(study, spec, t, o) for t, o in zip(asked, outcomes, strict=True)]
+                if detail_folder is not None:  # written before the trials finish: never a told trial without it
+                    detail.write(detail_folder, detail_rows(asked, outcomes))
+                ok = [_tell(study, spec, t, o, detail_folder is None) for t, o in zip(asked, outcomes, strict=True)]
             told, failed, batches, failed_in_a_row = _account(ok, outcomes, spec, told, failed, batches,
                                                               failed_in_a_row, progress, study)
     counts = _counts(study)
@@ -350,8 +381,12 @@ def delete(name: str, storage_url: str | None) -> None:
     loc = locate(storage_url)
     if loc.kind == "dir":
         loc.journal(name).unlink()
+        (loc.path / f"{name}.study.json").unlink(missing_ok=True)
     else:
         optuna.delete_study(study_name=name, storage=open_storage(storage_url))
+    where = detail.folder(storage_url, name)
+    if where is not None and where.exists():
+        shutil.rmtree(where)
     update_index(storage_url, name, None)
 
 
@@ -394,3 +429,8 @@ def trial_candidate(name: str, number: int, storage_url: str | None):
     for k, d in spec.policies[values[POLICY_PARAM]].items():
         values.setdefault(f"{values[POLICY_PARAM]}.{k}", d.value)
     return Design.from_records([design_record(values)]), values[POLICY_PARAM], policy_params(values), spec
+
+
+def details(name: str, storage_url: str | None) -> dict[int, dict]:
+    """Study `name`'s detail rows (per-scenario metrics, draws) by trial number (`detail`)."""
+    return detail.read(detail.folder(storage_url, name))

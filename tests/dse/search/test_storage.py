@@ -194,3 +194,19 @@ def test_the_dashboard_command_says_how_to_get_the_dashboard(capsys, tmp_path):
     code, out, err = run(capsys, "study", "dashboard", "tiny", "--storage", storage)
     assert code == 2 and err.strip() == "error: dashboard: optuna-dashboard is not installed " \
                                        "(pip install 'cl-dse[dashboard]')"
+
+
+def test_per_scenario_detail_lives_in_parquet_beside_the_journal(capsys, tmp_path):
+    import pyarrow.parquet as pq
+
+    storage = _two_studies(tmp_path / "dse")
+    trials = st.load("tiny", storage).get_trials()
+    assert all(not any(k.startswith("acc_") for k in t.user_attrs.get("metrics", {})) for t in trials)
+    parts = list((tmp_path / "dse" / "tiny.detail").glob("part-*.parquet"))
+    assert parts and "acc_resnet18-wrn50_S1" in pq.read_table(parts[0]).column_names
+    code, _, _ = run(capsys, "study", "export", "tiny", "--storage", storage, "-o", str(tmp_path / "t.parquet"))
+    table = pq.read_table(tmp_path / "t.parquet").to_pylist()
+    complete = [r for r in table if r["state"] == "COMPLETE"]
+    assert code == 0 and complete and all(r["metric.acc_resnet18-wrn50_S1"] is not None for r in complete)
+    st.delete("tiny", storage)
+    assert not (tmp_path / "dse" / "tiny.detail").exists() and not (tmp_path / "dse" / "tiny.study.json").exists()
