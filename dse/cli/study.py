@@ -12,10 +12,23 @@ from ..errors import DseError
 from ..search import study as st
 from ..search.export import trials_table, write_table
 from ..search.spec import load_spec
+from ..search.stopping import DEFAULT_PLATEAU_TOLERANCE, StopRule, describe_stop
 from ..search.storage import storage_exists
 from .output import render
 
-STORAGE = click.option("--storage", help="Optuna storage URL or journal path. [.dse/studies.journal]")
+STORAGE = click.option("--storage", help="A folder of study journals (DIR/), a journal file or an Optuna storage URL. "
+                                         "[.dse/]")
+
+
+def stop_options(command):
+    """--timeout, --stop-on-plateau and --plateau-tolerance (`stopping.StopRule`)."""
+    command = click.option("--plateau-tolerance", type=float, default=DEFAULT_PLATEAU_TOLERANCE, show_default=True,
+                           help="Relative hypervolume growth that still counts as progress.")(command)
+    command = click.option("--stop-on-plateau", "plateau", type=click.IntRange(1), default=None,
+                           help="Stop when the hypervolume has not grown over this many batches.")(command)
+    return click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+                        help="Stop after this many seconds (after the batch in flight), every finished trial "
+                             "stored.")(command)
 
 
 @click.group()
@@ -28,7 +41,7 @@ def notice(message: str) -> None:
     click.echo(f"note: {message}", err=True)
 
 
-def _run_workers(name: str, storage: str | None, n_jobs: int) -> None:
+def _run_workers(name: str, storage: str | None, n_jobs: int, stop: StopRule | None = None) -> None:
     s = st.load(name, storage)
     spec = st.spec_of(s)
     target, done = int(s.user_attrs[st.TARGET_ATTR]), st._counts(s)["complete"]
@@ -42,10 +55,12 @@ def _run_workers(name: str, storage: str | None, n_jobs: int) -> None:
                 _, hv = st.front(info["study"], spec)  # as the worker sees it: no extra storage reads
                 bar.set_postfix(hypervolume=f"{hv:.4g}", failed=info["failed"])
 
-        report = st.run_workers(name, storage, n_jobs, progress=progress, notify=notice)
+        report = st.run_workers(name, storage, n_jobs, progress=progress, notify=notice, stop=stop)
     rate = report.told / report.seconds if report.seconds > 0 else 0.0
     stopped = " (stopped by Ctrl-C after the batch in flight; 'dse study resume' continues)" \
         if report.stopped_early else ""
+    if report.stopped:
+        stopped = f" (stopped: {describe_stop(report.stopped)}; 'dse study resume' continues)"
     click.echo(f"{name}: {report.told} trials told ({report.failed} failed) in {report.seconds:.1f} s, "
                f"{rate:.0f} trials/s{stopped}")
 
@@ -58,26 +73,30 @@ def _run_workers(name: str, storage: str | None, n_jobs: int) -> None:
 @click.option("--fresh", is_flag=True, help="Replace a study of the same name (its trials are deleted).")
 @click.option("--uncertainty", type=click.IntRange(0), default=None,
               help="Uncertainty draws per candidate (overrides the file): median objectives, robustness in reports.")
+@stop_options
 def start(file: str, storage: str | None, n_trials: int | None, n_jobs: int, fresh: bool,
-          uncertainty: int | None) -> None:
+          uncertainty: int | None, timeout: float | None, plateau: int | None, plateau_tolerance: float) -> None:
     """Create the study FILE describes (a path or a shipped study name) and run it."""
     spec = load_spec(file)
     if fresh and storage_exists(storage) and spec.name in {row["study"] for row in st.summaries(storage)}:
         st.delete(spec.name, storage)
+    stop = StopRule(timeout, plateau, plateau_tolerance)
     st.create(spec, storage, n_trials, uncertainty)
-    _run_workers(spec.name, storage, n_jobs)
+    _run_workers(spec.name, storage, n_jobs, stop)
 
 
 @study.command("resume")
 @click.argument("name")
 @STORAGE
 @click.option("--n-jobs", type=click.IntRange(1), default=1, show_default=True)
-def resume(name: str, storage: str | None, n_jobs: int) -> None:
+@stop_options
+def resume(name: str, storage: str | None, n_jobs: int, timeout: float | None, plateau: int | None,
+           plateau_tolerance: float) -> None:
     """Continue NAME until its target; trials a killed run left running are failed first."""
     orphans = st.fail_orphans(st.load(name, storage))
     if orphans:
         click.echo(f"{name}: {orphans} trial(s) left running by a stopped run marked failed", err=True)
-    _run_workers(name, storage, n_jobs)
+    _run_workers(name, storage, n_jobs, StopRule(timeout, plateau, plateau_tolerance))
 
 
 @study.command("status")
@@ -145,9 +164,11 @@ def repair(name: str | None, storage: str | None) -> None:
 @click.argument("name")
 @STORAGE
 @click.option("--n-jobs", type=click.IntRange(1), default=1, show_default=True, help="Worker processes here.")
-def worker(name: str, storage: str | None, n_jobs: int) -> None:
+@stop_options
+def worker(name: str, storage: str | None, n_jobs: int, timeout: float | None, plateau: int | None,
+           plateau_tolerance: float) -> None:
     """Join study NAME (e.g. on PostgreSQL, from any host) and work until its budget is reached."""
-    _run_workers(name, storage, n_jobs)
+    _run_workers(name, storage, n_jobs, StopRule(timeout, plateau, plateau_tolerance))
 
 
 @study.command("dashboard")

@@ -16,6 +16,7 @@ from ..search import study as st
 from ..search.evaluate import evaluate
 from ..search.export import trials_table
 from ..search.spec import OBJECTIVES, StudySpec
+from ..search.stopping import STOPPED_ATTR
 from ..sim.curves import CurveBook
 from ..sim.pairs import PAIRS
 from ..sim.run import run_system
@@ -53,6 +54,7 @@ class ReportData:
     importances: dict[str, dict[str, float]]
     references: list[Reference] = field(default_factory=list)
     dominating_dacapo: list[dict] = field(default_factory=list)
+    stopped: dict | None = None  # why the study stopped before its budget (`stopping.STOPPED_ATTR`)
     table: object = None  # pyarrow Table of all trials
 
 
@@ -145,7 +147,7 @@ def gather(name: str, storage: str | None, with_references: bool = True) -> Repo
     refs = references(spec, book) if with_references else []
     data = ReportData(spec, counts, int(study.user_attrs[st.TARGET_ATTR]), list(spec.objectives), front, hv,
                       _history(complete, spec), _importances(study, spec, len(complete)), refs,
-                      table=trials_table(study, spec, extra))
+                      table=trials_table(study, spec, extra), stopped=study.user_attrs.get(STOPPED_ATTR))
     dacapo = refs[0] if refs and refs[0].name.startswith("DaCapo") else None
     for row, extra in zip(front, robustness(front, spec, dacapo.metrics if dacapo else None,
                                             dacapo.draws if dacapo else None), strict=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from ..search.spec import OBJECTIVES
+from ..search.stopping import describe_stop
 from . import svg
 from .data import ReportData, fmt
 
@@ -89,6 +90,7 @@ def render(data: ReportData) -> str:
                    + "</li>" for r in data.references)
     counts = data.counts
     no_trials = "" if data.front else "<p><strong>No completed feasible trials: nothing to show yet.</strong></p>"
+    stopped = f" Stopped early: {html.escape(describe_stop(data.stopped))}." if data.stopped else ""
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>cl-dse report: {html.escape(spec.name)}</title>
 <style>{STYLE}</style></head><body>
 <h1>cl-dse study <code>{html.escape(spec.name)}</code></h1>
@@ -96,7 +98,7 @@ def render(data: ReportData) -> str:
 <p>Pairs {", ".join(spec.pairs)}; scenarios {", ".join(s.rsplit("/", 1)[-1] for s in spec.scenarios)};
 sampler {spec.sampler}; {counts["complete"]} complete of {data.target} requested, {counts["failed"]} failed,
 {counts["pruned"]} pruned, {counts["running"]} running. Pareto designs: {len(data.front)};
-hypervolume {fmt(data.hypervolume)}.</p>{no_trials}</section>
+hypervolume {fmt(data.hypervolume)}.{stopped}</p>{no_trials}</section>
 <section id="pareto"><h2>Pareto front</h2><p class="note">Blue: feasible Pareto designs (hover for the design);
 grey: other feasible trials (up to {MAX_PLOTTED_TRIALS}); red diamonds: reference systems on the same pairs and
 scenarios.</p><div class="plots">{"".join(plots)}</div><ul>{refs}</ul></section>

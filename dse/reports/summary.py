@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..search.stopping import describe_stop
 from .data import ReportData, fmt
 from .robustness import ROBUST_PROBABILITY
 
@@ -17,7 +18,8 @@ def render(data: ReportData) -> str:
              "## Counts", "",
              f"- requested: {data.target}; complete: {c['complete']}; failed: {c['failed']}; pruned: {c['pruned']}; "
              f"running: {c['running']}",
-             f"- Pareto designs (feasible): {len(data.front)}; hypervolume: {fmt(data.hypervolume)}", ""]
+             f"- Pareto designs (feasible): {len(data.front)}; hypervolume: {fmt(data.hypervolume)}",
+             *([f"- stopped early: {describe_stop(data.stopped)}"] if data.stopped else []), ""]
     if not data.front:
         lines += ["No completed feasible trials.", ""]
         return "\n".join(lines)

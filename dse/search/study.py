@@ -30,6 +30,7 @@ from .evaluate import evaluate
 from .samplers import make_sampler
 from .space import grid_points, suggest
 from .spec import MAX_DRAWS, OBJECTIVES, StudySpec, parse_spec
+from .stopping import STOPPED_ATTR, StopRule
 from .storage import (
     GRACE_S,
     HEARTBEAT_S,
@@ -180,7 +181,8 @@ class RunReport:
     told: int
     failed: int
     seconds: float
-    stopped_early: bool
+    stopped_early: bool  # Ctrl-C
+    stopped: dict | None = None  # a stop rule fired (`stopping.StopRule.reason`)
 
 
 def _tell(study: optuna.Study, spec: StudySpec, trial: optuna.Trial, outcome, in_storage: bool = True) -> bool:
@@ -243,21 +245,25 @@ def _within_budget(study: optuna.Study, asked: list[optuna.Trial], target: int) 
 
 
 def run(name: str, storage_url: str | None, worker: int = 0, progress: Callable[[dict], None] | None = None,
-        stop_after_batches: int | None = None, notify: Callable[[str], None] | None = None) -> RunReport:
-    """Ask, evaluate and tell batches until the study has its target of completed trials. On
-    PostgreSQL the worker samples on a local mirror and writes finished batches in bulk
-    (`mirrored`); `notify` hears about database outages it waits out."""
+        stop_after_batches: int | None = None, notify: Callable[[str], None] | None = None,
+        stop: StopRule | None = None) -> RunReport:
+    """Ask, evaluate and tell batches until the study has its target of completed trials (or a
+    `stop` rule fires: recorded in the study). On PostgreSQL the worker samples on a local mirror
+    and writes finished batches in bulk (`mirrored`); `notify` hears about database outages."""
     probe = load(name, storage_url)
     spec = spec_of(probe)
     target = int(probe.user_attrs[TARGET_ATTR])
+    stop = stop or StopRule()
     if mirrored.supports(probe._storage):
-        return _run_mirrored(probe, spec, target, worker, progress, stop_after_batches, notify)
+        return _run_mirrored(probe, spec, target, worker, progress, stop_after_batches, notify, stop)
     sampler = make_sampler(spec, seed=spec.seed + 7919 * worker)
     study = load(name, storage_url, sampler=sampler)
     detail_folder = detail.folder(storage_url, name)
     book = CurveBook(spec.proxies)
     told = failed = failed_in_a_row = batches = 0
     start = time.perf_counter()
+    history: list[float] = []
+    stopped = None
     heartbeat = is_heartbeat_enabled(study._storage)  # RDB storages (wrapped in Optuna's cache)
     with _StopFlag() as flag:
         while not flag.stop:
@@ -287,9 +293,12 @@ def run(name: str, storage_url: str | None, worker: int = 0, progress: Callable[
                 ok = [_tell(study, spec, t, o, detail_folder is None) for t, o in zip(asked, outcomes, strict=True)]
             told, failed, batches, failed_in_a_row = _account(ok, outcomes, spec, told, failed, batches,
                                                               failed_in_a_row, progress, study)
+            stopped = _check_stop(stop, study, spec, start, history)
+            if stopped:
+                break
     counts = _counts(study)
     update_index(storage_url, name, {"trials": sum(counts.values()), "complete": counts["complete"]})
-    return RunReport(told, failed, time.perf_counter() - start, flag.stop)
+    return RunReport(told, failed, time.perf_counter() - start, flag.stop, stopped)
 
 
 def _account(ok: list[bool], outcomes, spec: StudySpec, told: int, failed: int, batches: int, failed_in_a_row: int,
@@ -308,13 +317,26 @@ def _account(ok: list[bool], outcomes, spec: StudySpec, told: int, failed: int, 
     return told, failed, batches, failed_in_a_row
 
 
+def _check_stop(stop: StopRule, study: optuna.Study, spec: StudySpec, start: float, history: list[float],
+                record_in: optuna.Study | None = None) -> dict | None:
+    """After a batch: whether a stop rule fires; if so it is recorded in the study."""
+    if stop.needs_hypervolume:
+        history.append(front(study, spec)[1])
+    reason = stop.reason(time.perf_counter() - start, history)
+    if reason:
+        (record_in or study).set_user_attr(STOPPED_ATTR, reason)
+    return reason
+
+
 def _run_mirrored(remote: optuna.Study, spec: StudySpec, target: int, worker: int, progress, stop_after_batches,
-                  notify) -> RunReport:
+                  notify, stop: StopRule) -> RunReport:
     """`run` on PostgreSQL: sample and tell on a local mirror, write each finished batch in bulk."""
     mirror = mirrored.Mirror(remote, make_sampler(spec, seed=spec.seed + 7919 * worker), notify)
     book = CurveBook(spec.proxies)
     told = failed = failed_in_a_row = batches = 0
     start = time.perf_counter()
+    history: list[float] = []
+    stopped = None
     with _StopFlag() as flag:
         while not flag.stop:
             remaining = target - mirror.sync()
@@ -326,7 +348,10 @@ def _run_mirrored(remote: optuna.Study, spec: StudySpec, target: int, worker: in
             mirror.write([mirror.local._storage.get_trial(t._trial_id) for t in asked], target)
             told, failed, batches, failed_in_a_row = _account(ok, outcomes, spec, told, failed, batches,
                                                               failed_in_a_row, progress, mirror.local)
-    return RunReport(told, failed, time.perf_counter() - start, flag.stop)
+            stopped = _check_stop(stop, mirror.local, spec, start, history, record_in=remote)
+            if stopped:
+                break
+    return RunReport(told, failed, time.perf_counter() - start, flag.stop, stopped)
 
 
 def completed_table(study: optuna.Study, spec: StudySpec) -> tuple[list[optuna.trial.FrozenTrial], np.ndarray]:
@@ -396,19 +421,19 @@ def objective_units() -> dict[str, str]:
 
 def run_workers(name: str, storage_url: str | None, n_jobs: int = 1,
                 progress: Callable[[dict], None] | None = None,
-                notify: Callable[[str], None] | None = None) -> RunReport:
+                notify: Callable[[str], None] | None = None, stop: StopRule | None = None) -> RunReport:
     """Run study `name` to its target with `n_jobs` worker processes (joblib/loky; one runs in
     this process and reports `progress` after each batch). `notify` (picklable) hears about
     database outages the workers wait out."""
     if n_jobs == 1:
-        return run(name, storage_url, progress=progress, notify=notify)
+        return run(name, storage_url, progress=progress, notify=notify, stop=stop)
     from joblib import Parallel, delayed
 
     start = time.perf_counter()
-    reports = Parallel(n_jobs=n_jobs, backend="loky")(delayed(run)(name, storage_url, worker=w, notify=notify)
-                                                       for w in range(n_jobs))
+    reports = Parallel(n_jobs=n_jobs, backend="loky")(delayed(run)(name, storage_url, worker=w, notify=notify,
+                                                                    stop=stop) for w in range(n_jobs))
     return RunReport(sum(r.told for r in reports), sum(r.failed for r in reports), time.perf_counter() - start,
-                     any(r.stopped_early for r in reports))
+                     any(r.stopped_early for r in reports), next((r.stopped for r in reports if r.stopped), None))
 
 
 def trial_candidate(name: str, number: int, storage_url: str | None):
