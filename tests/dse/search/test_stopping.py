@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import pathlib
-import subprocess
-import sys
 import time
 
 import pytest
@@ -13,20 +9,14 @@ import pytest
 from dse.errors import DseError
 from dse.search import study as st
 from dse.search.stopping import STOPPED_ATTR, StopRule
-from tests.cli_helpers import run
-
-ROOT = pathlib.Path(__file__).parents[3]
-TINY = ROOT / "tests" / "data" / "studies" / "tiny.toml"
+from tests.cli_helpers import TINY, dse_child, long_tiny, run
 
 
 def test_a_20_s_limit_on_a_long_study_ends_within_25_s_with_every_finished_trial_stored(tmp_path):
-    spec = tmp_path / "long.toml"
-    spec.write_text(TINY.read_text().replace("n_trials = 40", "n_trials = 1000000"))
     storage = str(tmp_path / "dse") + "/"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     start = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "dse", "study", "start", str(spec), "--storage", storage,
-                           "--timeout", "20"], env=env, capture_output=True, text=True, timeout=120)
+    done = dse_child("study", "start", str(long_tiny(tmp_path)), "--storage", storage, "--timeout", "20",
+                     run_to_end=True, timeout=120)
     elapsed = time.monotonic() - start  # the command's whole life, Python's start included
     assert done.returncode == 0, done.stderr
     assert elapsed < 25.0 and "stopped: time limit of 20 s reached" in done.stdout

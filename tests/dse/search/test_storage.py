@@ -16,7 +16,7 @@ from dse.search import study as st
 from dse.search.journal import CompactJournalBackend, GroupingJournalStorage, is_compact
 from dse.search.spec import load_spec
 from dse.search.storage import migrate_legacy
-from tests.cli_helpers import run
+from tests.cli_helpers import dse_child, long_tiny, run
 
 TINY = pathlib.Path(__file__).parents[2] / "data" / "studies" / "tiny.toml"
 
@@ -154,17 +154,13 @@ def test_a_full_disk_fails_cleanly_and_resume_continues_once_space_is_back(capsy
 
 
 def test_a_report_during_a_running_study_sees_a_consistent_snapshot(capsys, tmp_path):
-    import sys
     import time
 
     import pyarrow.parquet as pq
 
     storage = str(tmp_path / "dse") + "/"
-    spec = tmp_path / "long.toml"
-    spec.write_text(TINY.read_text().replace("n_trials = 40", "n_trials = 1000000"))
-    env = {**os.environ, "PYTHONPATH": str(pathlib.Path(__file__).parents[3])}
-    proc = subprocess.Popen([sys.executable, "-m", "dse", "study", "start", str(spec), "--storage", storage],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = dse_child("study", "start", str(long_tiny(tmp_path)), "--storage", storage, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 300  # only turns a hung child into a failure
         while not (tmp_path / "dse" / "tiny.journal").exists() or \

@@ -6,14 +6,13 @@ import os
 import pathlib
 import signal
 import subprocess
-import sys
 import time
 
 import pyarrow.parquet as pq
 
 from dse.search import study as st
 from dse.search.spec import load_spec
-from tests.cli_helpers import run
+from tests.cli_helpers import dse_child, long_tiny, run
 
 TINY = pathlib.Path(__file__).parents[2] / "data" / "studies" / "tiny.toml"
 
@@ -91,12 +90,8 @@ def _wait_for_complete(journal: str, name: str, count: int, proc: subprocess.Pop
 
 def test_sigkill_then_resume_loses_no_finished_trial(tmp_path):
     journal = str(tmp_path / "s.journal")
-    spec = tmp_path / "long.toml"
-    # a target the child cannot reach before it is killed, however fast the machine
-    spec.write_text(TINY.read_text().replace("n_trials = 40", "n_trials = 1000000"))
-    env = {**os.environ, "PYTHONPATH": str(pathlib.Path(__file__).parents[3])}
-    proc = subprocess.Popen([sys.executable, "-m", "dse", "study", "start", str(spec), "--storage", journal],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = dse_child("study", "start", str(long_tiny(tmp_path)), "--storage", journal, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL)
     try:
         done_before = _wait_for_complete(journal, "tiny", 50, proc)
     finally:
