@@ -144,8 +144,8 @@ class Mirror:
 
 def insert_trials(conn, study_id: int, first_number: int, trials: list[optuna.trial.FrozenTrial]) -> None:
     """Finished trials as Optuna's RDB schema stores them, one multi-row INSERT per table (so a
-    batch costs a handful of statements, not ~40 per trial; compiled once and cached). Optuna is pinned < 6: its table
-    models are read from `optuna.storages._rdb.models`."""
+    batch costs a handful of statements, not ~40 per trial; compiled once and cached). Optuna is
+    pinned < 6: its table models are read from `optuna.storages._rdb.models`."""
     import datetime
     import json
 
