@@ -134,13 +134,6 @@ def is_compact(path: pathlib.Path) -> bool:
         return False
 
 
-def lines(path: pathlib.Path) -> Iterator[tuple[int, bytes, bool]]:
-    """(1-based line number, bytes, complete) of every line; only the last can be incomplete."""
-    with path.open("rb") as fh:
-        for number, line in enumerate(fh, start=1):
-            yield number, line, line.endswith(b"\n")
-
-
 class CompactJournalBackend(BaseJournalBackend):
     """Optuna's journal backend interface over a compact journal file (see module docstring).
     Appends hold `JournalFileOpenLock`; a failed append (a full disk) is cut back to the file's
@@ -160,7 +153,6 @@ class CompactJournalBackend(BaseJournalBackend):
         size = self.path.stat().st_size
         with self.path.open("rb") as fh:
             fh.seek(self._position)
-            number = None
             while fh.tell() < size:
                 start = fh.tell()
                 line = fh.readline()
@@ -169,7 +161,7 @@ class CompactJournalBackend(BaseJournalBackend):
                 try:
                     logs = _decode(line)
                 except ValueError as err:
-                    number = number or _line_number(self.path, start)
+                    number = _line_number(self.path, start)
                     raise JournalCorrupt("journal", f"line {number} is not a readable record ({err}); "
                                                     f"'dse study repair --storage {self.path}' sets it aside in "
                                                     f"{self.path.name}.corrupt and keeps every other record",
