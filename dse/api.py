@@ -143,6 +143,19 @@ def summary_figures(result: SimResult) -> dict[str, float]:
     return out
 
 
+def stored_detail(study: str, trial: int, storage: str | None = None) -> dict[str, float]:
+    """What a study stored for one trial beside its journal (per-scenario accuracies, from the
+    detail file) or in its attributes (database studies): to compare with a re-simulation."""
+    from .search import study as st
+
+    row = st.details(study, storage).get(trial)
+    if row is None:
+        loaded = st.load(study, storage)
+        match = [t for t in loaded.get_trials(deepcopy=False) if t.number == trial]
+        row = match[0].user_attrs.get("metrics", {}) if match else {}
+    return {k: v for k, v in row.items() if k.startswith("acc_")}
+
+
 def window_table(result: SimResult) -> pa.Table:
     """Per-window rows of the recorded candidate (0): scenario, window, segments, accuracy_pct,
     processed, labels, epochs, energy_j."""

@@ -6,7 +6,7 @@ import click
 
 from accel import PLATFORMS
 
-from ..api import run_simulation, scenario_table, summary_figures, window_table
+from ..api import run_simulation, scenario_table, stored_detail, summary_figures, window_table
 from ..errors import DseError
 from ..reports.plots import missing_plotting, plot_timeline
 from ..sim.pairs import resolve_pair
@@ -65,6 +65,8 @@ def simulate(design, platform, policy, params, pair, scenarios, vit_artifact, pl
     table = window_table(result) if windows else scenario_table(result)
     summary = {"system": f"{label} / {policy}", "pair": f"{student}/{teacher}",
                **summary_figures(result)}
+    if study_name is not None:  # what the study stored for this trial, beside the re-simulation
+        summary.update({f"stored_{k}": v for k, v in stored_detail(study_name, trial, storage).items()})
     click.echo(render(table.to_pylist(), fmt, summary if fmt != "csv" else None))
     if plot_path:
         problem = missing_plotting()

@@ -67,6 +67,8 @@ def test_a_study_trial_resimulates_to_its_stored_metrics(capsys, tmp_path):
     doc = json.loads(out)
     assert code == 0
     assert doc["geomean_accuracy_pct"] == pytest.approx(trial.user_attrs["metrics"]["accuracy_pct"], rel=1e-9)
+    # the per-scenario accuracy the study stored beside its journal, next to the re-simulated one
+    assert doc["stored_acc_resnet18-wrn50_S1"] == pytest.approx(doc["rows"][0]["accuracy_pct"], rel=1e-9)
 
 
 def test_every_policy_resimulates_alone_to_what_it_scored_in_its_batch(tmp_path):
