@@ -43,7 +43,7 @@ from ..sim.curves import CurveBook
 from ..sim.pairs import PAIRS
 from ..sim.params import SimParams
 from ..sim.run import run_system
-from ..sim.uncertainty import HIGH_PCT, LOW_PCT, Draws
+from ..sim.uncertainty import Draws, interval
 
 SCENARIOS = ("S1", "S2", "S3", "S4", "S5", "S6", "ES1", "ES2")
 GMEAN_OVER = ("S1", "S2", "S3", "S4", "S5", "S6")
@@ -135,7 +135,7 @@ def figure9(vit_attention_off: bool, book: CurveBook | None = None, progress=Non
             if draws is None:
                 row["accuracy_pct"] = round(float(column[0]), 2)
             else:
-                median, low, high = np.percentile(column, [50.0, LOW_PCT, HIGH_PCT])
+                median, low, high = interval(column, axis=0)
                 row.update({"accuracy_pct": round(float(median), 2), "accuracy_p05": round(float(low), 2),
                             "accuracy_p95": round(float(high), 2)})
             rows.append(row)

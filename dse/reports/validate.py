@@ -16,7 +16,7 @@ import numpy as np
 
 from ..sim.curves import CurveBook
 from ..sim.params import SimParams
-from ..sim.uncertainty import HIGH_PCT, LOW_PCT, Draws
+from ..sim.uncertainty import Draws, interval
 from .reproduce import PUBLISHED, SYSTEMS, figure9_values, gmean_of
 
 #: The drift transfers tried (the shipped calibration's grid).
@@ -56,7 +56,7 @@ def validate(book: CurveBook | None = None, n_draws: int = 100, seed: int = 0) -
         drawn = figure9_values(True, book, pairs=(test,), draws=Draws.sample(n_draws, seed, point=point))
         for system in SYSTEMS:
             value = float(gmean_of(predicted[(test, system)])[0])
-            low, high = np.percentile(gmean_of(drawn[(test, system)]), [LOW_PCT, HIGH_PCT])
+            _, low, high = interval(gmean_of(drawn[(test, system)]), axis=0)
             published = PUBLISHED[test][system]
             rows.append({"fitted_on": train, "predicted": test, "drift_transfer": fit.transfer, "system": system,
                          "published_pct": published, "predicted_pct": round(value, 2),

@@ -74,17 +74,18 @@ def create(spec: StudySpec, storage_url: str | None, n_trials: int | None = None
             study.enqueue_trial(point)
         target = min(target, len(points))
     study.set_user_attr(TARGET_ATTR, target)
-    save_identity(storage_url, spec.name, dict(study.user_attrs), spec.directions)
+    save_identity(storage_url, spec.name, dict(study.user_attrs))
     update_index(storage_url, spec.name, {"trials": len(study.get_trials(deepcopy=False)), "complete": 0,
                                           "target": target, "objectives": len(spec.objectives), "started": now_iso()})
 
 
-def save_identity(storage_url: str | None, name: str, attrs: dict, directions: list[str]) -> None:
-    """A copy of a folder study's own records (its file, target, directions) beside its journal,
-    `NAME.study.json`, from which `dse study repair` rebuilds them if the journal loses them."""
+def save_identity(storage_url: str | None, name: str, attrs: dict) -> None:
+    """A copy of a folder study's own records (its file, path, target) beside its journal,
+    `NAME.study.json`, from which `dse study repair` rebuilds them if the journal loses them
+    (directions follow from the stored file)."""
     loc = locate(storage_url)
     if loc.kind == "dir":
-        write_text_atomic(loc.path / f"{name}.study.json", json.dumps({"attrs": attrs, "directions": directions}))
+        write_text_atomic(loc.path / f"{name}.study.json", json.dumps({"attrs": attrs}))
 
 
 def load(name: str, storage_url: str | None, sampler=None) -> optuna.Study:

@@ -111,7 +111,10 @@ class CurveBook:
         self._table = table
         self._groups = group_rows(table, ("student", "teacher", "scenario"))
 
-    def get(self, student: str, teacher: str, scenario: str, n_segments: int) -> SegmentCurves:
+    def _columns(self, student: str, teacher: str, scenario: str, n_segments: int,
+                 names: tuple[str, ...]) -> dict[str, np.ndarray]:
+        """Columns `names` of one (student, teacher, scenario), in segment order; an error if the
+        file lacks them or covers other segments than the scenario's."""
         rows = self._groups.get((student, teacher, scenario))
         if rows is None:
             raise DseError("proxies", f"no curves for student {student}, teacher {teacher}, scenario {scenario}",
@@ -121,18 +124,19 @@ class CurveBook:
         if not np.array_equal(seg[order], np.arange(n_segments)):
             raise DseError("proxies", f"{scenario} has {n_segments} segments but the curves cover "
                                       f"{sorted(seg.tolist())}", self.path)
-        col = {c: self._table.column(c).to_numpy()[rows][order] for c in ("b0", "b1", "b2", "label_acc")}
+        return {name: self._table.column(name).to_numpy()[rows][order] for name in names}
+
+    def get(self, student: str, teacher: str, scenario: str, n_segments: int) -> SegmentCurves:
+        deltas = tuple(f"delta_{f}" for f in DELTA_FORMATS)
+        col = self._columns(student, teacher, scenario, n_segments, ("b0", "b1", "b2", "label_acc", *deltas))
         delta = np.zeros((len(FORMAT_NAMES), n_segments))
         for f in DELTA_FORMATS:
-            delta[FORMAT_NAMES.index(f)] = self._table.column(f"delta_{f}").to_numpy()[rows][order]
+            delta[FORMAT_NAMES.index(f)] = col[f"delta_{f}"]
         return SegmentCurves(col["b0"], col["b1"], col["b2"], col["label_acc"], delta)
 
     def sd(self, student: str, teacher: str, scenario: str, n_segments: int) -> dict[str, np.ndarray]:
         """Per segment, the standard deviations of the curves' parameters (`sd_*` columns)."""
-        self.get(student, teacher, scenario, n_segments)  # the same checks and errors
-        rows = self._groups[(student, teacher, scenario)]
-        order = np.argsort(self._table.column("segment").to_numpy()[rows])
-        return {name: self._table.column(name).to_numpy()[rows][order] for name in SD_COLUMNS}
+        return self._columns(student, teacher, scenario, n_segments, SD_COLUMNS)
 
 
 #: The uncertainty columns of a curves table, in the order of a draw's standard normals.
