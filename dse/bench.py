@@ -220,8 +220,10 @@ def bench_reports(n_trials: int = 20_000) -> dict[str, float]:
     return {"report_trials": float(n_trials), "report_seconds": seconds}
 
 
-def _timed_workers(spec_path: str, storage: str, n_trials: int, workers: int) -> float:
-    """Trials/s of `workers` `dse worker` processes sharing one study of n_trials."""
+def _timed_workers(spec_path: str, storage: str, n_trials: int, workers: int) -> tuple[float, float]:
+    """Trials/s of `workers` `dse worker` processes sharing one study of n_trials: over the whole
+    run (Python start and the last stragglers included), and in steady state (the rate at which
+    the fleet finished the middle 80% of the trials, from their completion times)."""
     import os
     import subprocess
     import sys
@@ -239,8 +241,12 @@ def _timed_workers(spec_path: str, storage: str, n_trials: int, workers: int) ->
     for p in procs:
         p.wait()
     seconds = time.perf_counter() - start
+    done = sorted(t.datetime_complete.timestamp() for t in st.load(spec.name, storage).get_trials(deepcopy=False)
+                  if t.datetime_complete is not None)
+    lo, hi = len(done) // 10, len(done) * 9 // 10
+    steady = (hi - lo) / max(done[hi - 1] - done[lo], 1e-9) if hi - lo > 1 else float("nan")
     st.delete(spec.name, storage)
-    return n_trials / seconds
+    return n_trials / seconds, steady
 
 
 def _synthetic_folder(folder, studies: int, trials: int) -> str:
@@ -266,7 +272,7 @@ def _synthetic_folder(folder, studies: int, trials: int) -> str:
     return name
 
 
-def bench_storage(studies: int = 50, trials: int = 2000, open_trials: int = 500, pg_trials: int = 1000,
+def bench_storage(studies: int = 50, trials: int = 2000, open_trials: int = 500, pg_trials: int = 3000,
                   with_postgres: bool = True) -> dict[str, float]:
     """The embedded journal as work accumulates, and PostgreSQL with workers:
 
@@ -303,7 +309,9 @@ def bench_storage(studies: int = 50, trials: int = 2000, open_trials: int = 500,
         out.update({"pg_trials_per_s_1": pg.get("postgres_trials_per_s_1_workers", float("nan")),
                     "pg_trials_per_s_2": pg.get("postgres_trials_per_s_2_workers", float("nan")),
                     "pg_trials_per_s_4": pg.get("postgres_trials_per_s_4_workers", float("nan")),
-                    "pg_statements_per_trial": pg.get("postgres_statements_per_trial", float("nan"))})
+                    "pg_statements_per_trial": pg.get("postgres_statements_per_trial", float("nan")),
+                    **{f"pg_steady_trials_per_s_{j}": pg.get(f"postgres_steady_trials_per_s_{j}_workers", float("nan"))
+                       for j in (1, 2, 4)}})
     return out
 
 
@@ -323,7 +331,9 @@ def bench_workers(n_trials: int = 1000, journal: bool = True) -> dict[str, float
     out: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for j in (1, 2, 4) if journal else ():
-            out[f"journal_trials_per_s_{j}_workers"] = _timed_workers("quick", f"{tmp}/w{j}/", n_trials, j)
+            whole, steady = _timed_workers("quick", f"{tmp}/w{j}/", n_trials, j)
+            out[f"journal_trials_per_s_{j}_workers"] = whole
+            out[f"journal_steady_trials_per_s_{j}_workers"] = steady
         data = tempfile.mkdtemp(prefix="cl-dse-pg-bench-", dir="/tmp")
         up = subprocess.run([str(root / "scripts" / "postgres-up"), data, "55433"], capture_output=True, text=True)
         if up.returncode != 0:
@@ -332,7 +342,9 @@ def bench_workers(n_trials: int = 1000, journal: bool = True) -> dict[str, float
         url = up.stdout.strip()
         try:
             for j in (1, 2, 4):
-                out[f"postgres_trials_per_s_{j}_workers"] = _timed_workers("quick", url, n_trials, j)
+                whole, steady = _timed_workers("quick", url, n_trials, j)
+                out[f"postgres_trials_per_s_{j}_workers"] = whole
+                out[f"postgres_steady_trials_per_s_{j}_workers"] = steady
             spec = load_spec("quick")
             st.create(spec, url, 200)
             statements = [0]

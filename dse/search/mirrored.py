@@ -103,8 +103,8 @@ class Mirror:
         if rows:
             self.last_id = max(self.last_id, max(trial_id for trial_id, _ in rows))
         if others:
-            new = [t for t in rdb._get_trials(study_id, None, others, max(others)) if t._trial_id in others]
-            new.sort(key=lambda t: t.number)
+            with rdb.engine.connect() as conn:
+                new = read_trials(conn, sorted(others))
             self.seen.update(t.system_attrs.get(ORIGIN_ATTR, f"db-{t._trial_id}") for t in new)
             self.local.add_trials(new)
         return int(complete)
@@ -140,6 +140,51 @@ class Mirror:
             if keep:
                 insert_trials(conn, self.remote._study_id, int(count[1]), keep)
             return len(keep)
+
+
+def read_trials(conn, trial_ids: list[int]) -> list[optuna.trial.FrozenTrial]:
+    """Finished trials by database id, in number order: five plain SELECTs instead of Optuna's ORM
+    reader (which cost ~4 ms a trial and made every worker re-pay the others' trials)."""
+    import json
+
+    import sqlalchemy
+    from optuna.distributions import json_to_distribution
+    from optuna.storages._rdb import models
+
+    ids = {"ids": trial_ids}
+
+    def rows(sql: str):
+        return conn.execute(sqlalchemy.text(sql), ids).all()
+
+    params: dict[int, dict] = {i: {} for i in trial_ids}
+    dists: dict[int, dict] = {i: {} for i in trial_ids}
+    values: dict[int, dict[int, float]] = {i: {} for i in trial_ids}
+    user: dict[int, dict] = {i: {} for i in trial_ids}
+    system: dict[int, dict] = {i: {} for i in trial_ids}
+    parsed: dict[str, optuna.distributions.BaseDistribution] = {}  # a space has few distinct distributions
+    for trial_id, name, value, dist_json in rows(
+            "SELECT trial_id, param_name, param_value, distribution_json FROM trial_params WHERE trial_id = ANY(:ids)"):
+        dist = parsed.get(dist_json) or parsed.setdefault(dist_json, json_to_distribution(dist_json))
+        params[trial_id][name] = dist.to_external_repr(value)
+        dists[trial_id][name] = dist
+    for trial_id, objective, value, kind in rows(
+            "SELECT trial_id, objective, value, value_type FROM trial_values WHERE trial_id = ANY(:ids)"):
+        values[trial_id][objective] = models.TrialValueModel.stored_repr_to_value(
+            value, models.TrialValueModel.TrialValueType[kind])
+    for table, into in (("trial_user_attributes", user), ("trial_system_attributes", system)):
+        sql = f"SELECT trial_id, key, value_json FROM {table} WHERE trial_id = ANY(:ids)"
+        for trial_id, key, value_json in rows(sql):
+            into[trial_id][key] = json.loads(value_json)
+    out = []
+    for trial_id, number, state, start, complete in rows(
+            "SELECT trial_id, number, state, datetime_start, datetime_complete FROM trials "
+            "WHERE trial_id = ANY(:ids) ORDER BY number"):
+        vals = [values[trial_id][k] for k in sorted(values[trial_id])] or None
+        out.append(optuna.trial.FrozenTrial(
+            number=number, state=TrialState[state], value=None, values=vals, datetime_start=start,
+            datetime_complete=complete, params=params[trial_id], distributions=dists[trial_id],
+            user_attrs=user[trial_id], system_attrs=system[trial_id], intermediate_values={}, trial_id=trial_id))
+    return out
 
 
 def insert_trials(conn, study_id: int, first_number: int, trials: list[optuna.trial.FrozenTrial]) -> None:

@@ -6,6 +6,7 @@ package when run as root); these tests skip, saying why, only where it cannot be
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pathlib
 import shutil
@@ -153,3 +154,25 @@ def test_postgres_restarted_mid_study_three_workers_wait_and_reach_the_exact_tar
     assert counts["complete"] == target and counts["running"] == 0
     notes = "".join((tmp_path / f"w{i}.err").read_text() for i in range(3))
     assert "database unreachable" in notes and "retrying in" in notes
+
+
+def test_the_mirror_reads_trials_exactly_as_optuna_does(postgres_url):
+    """`mirrored.read_trials` (plain SELECTs) returns the same trials as Optuna's ORM reader."""
+    from dse.search import mirrored
+
+    spec = load_spec(str(SMALL))
+    with contextlib.suppress(st.StudyNotFound):
+        st.delete(spec.name, postgres_url)
+    st.create(spec, postgres_url, 60)
+    st.run(spec.name, postgres_url)
+    study = st.load(spec.name, postgres_url)
+    rdb = study._storage._backend
+    ours_by_optuna = study.get_trials()
+    with rdb.engine.connect() as conn:
+        ours = mirrored.read_trials(conn, [t._trial_id for t in ours_by_optuna])
+    assert len(ours) == len(ours_by_optuna) == 60
+    for a, b in zip(ours, ours_by_optuna, strict=True):
+        assert (a.number, a.state, a.values, a.params, a.distributions, a.user_attrs, a.system_attrs,
+                a.datetime_start, a.datetime_complete) == (b.number, b.state, b.values, b.params, b.distributions,
+                                                           b.user_attrs, b.system_attrs, b.datetime_start,
+                                                           b.datetime_complete)
