@@ -390,6 +390,30 @@ def bench_uncertainty(n_trials: int = 300, draws: int = 50, reproduce_draws: int
             "reproduce_draws": float(reproduce_draws), "reproduce_with_draws_s": reproduce_s}
 
 
+def bench_search(spec_name: str = "dacapo-open", samplers: tuple[str, ...] | None = None, seeds: int = 10,
+                 n_trials: int = 5000, reference_samples: int = 1_000_000, equal_time_seeds: int = 3,
+                 n_jobs: int = 2, out: str | None = None) -> dict:
+    """Evidence that the search pays off (`dse.search.evidence.search_evidence`), on dacapo-open
+    by default: samplers x seeds against a 10^6-candidate sweep front, joint against sequential
+    co-design, and a study against a sweep of equal wall time. `out`: also write its Parquet
+    files and report page there."""
+    import tempfile
+
+    from .search.evidence import DEFAULT_SAMPLERS, search_evidence
+    from .search.spec import load_spec
+
+    spec = load_spec(spec_name)
+    with tempfile.TemporaryDirectory() as tmp:
+        evidence = search_evidence(spec, list(samplers or DEFAULT_SAMPLERS), seeds, n_trials,
+                                   f"{tmp}/reference.parquet", reference_samples,
+                                   equal_time_seeds=equal_time_seeds, n_jobs=n_jobs)
+    if out:
+        from .reports.samplers import write_evidence
+
+        write_evidence(evidence, spec, out)
+    return evidence.figures
+
+
 SECTIONS: dict[str, Callable[[], dict[str, float]]] = {
     "accel": bench_accel,
     "cl": bench_cl,
@@ -398,4 +422,5 @@ SECTIONS: dict[str, Callable[[], dict[str, float]]] = {
     "workers": bench_workers,
     "storage": bench_storage,
     "uncertainty": bench_uncertainty,
+    "search": bench_search,
 }

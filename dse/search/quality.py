@@ -3,26 +3,39 @@
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import pareto
 from .spec import StudySpec
 
 
-def _feasible_mask(t: dict, spec: StudySpec) -> np.ndarray:
-    ok = ~np.array(t["failed"], dtype=bool)
+def _column(table: pa.Table, name: str) -> np.ndarray:
+    return table[name].to_numpy(zero_copy_only=False).astype(float)  # nulls (failed) become nan
+
+
+def _feasible_mask(table: pa.Table, spec: StudySpec) -> np.ndarray:
+    ok = ~table["failed"].to_numpy(zero_copy_only=False).astype(bool)
     for key, limit in spec.limits().items():
-        values = np.array([np.nan if v is None else v for v in t[f"metric.{key}"]], dtype=float)
-        ok &= values <= limit
+        with np.errstate(invalid="ignore"):
+            ok &= _column(table, f"metric.{key}") <= limit
     return ok
+
+
+def _read(path: str, spec: StudySpec) -> pa.Table:
+    """Only the columns feasibility and the objectives need (a 10^6-candidate sweep stays cheap)."""
+    names = pq.read_schema(path).names
+    wanted = ["failed", *(f"metric.{k}" for k in (*spec.limits(), *spec.objectives))]
+    return pq.read_table(path, columns=[c for c in dict.fromkeys(wanted) if c in names])
 
 
 def _feasible_values(path: str, spec: StudySpec) -> np.ndarray:
     """Objective values (rows) of a sweep file's feasible candidates under the study's budgets."""
-    t = pq.read_table(path).to_pydict()
-    ok = _feasible_mask(t, spec)
-    values = np.array([[t[f"metric.{o}"][i] for o in spec.objectives] for i in np.flatnonzero(ok)], dtype=float)
-    return values.reshape(-1, len(spec.objectives))
+    table = _read(path, spec)
+    if table.num_rows == 0 or "metric." + spec.objectives[0] not in table.column_names:
+        return np.zeros((0, len(spec.objectives)))
+    ok = _feasible_mask(table, spec)
+    return np.column_stack([_column(table, f"metric.{o}")[ok] for o in spec.objectives])
 
 
 def sweep_front(path: str, spec: StudySpec) -> list[dict]:
@@ -46,7 +59,7 @@ def best_candidates(path: str, spec: StudySpec, top: int) -> list[dict]:
 
     t = pq.read_table(path).to_pydict()
     values = _feasible_values(path, spec)
-    ok_rows = np.flatnonzero(_feasible_mask(t, spec))
+    ok_rows = np.flatnonzero(_feasible_mask(_read(path, spec), spec))
     mask = pareto.nondominated(pareto.to_losses(values, spec.directions))
     rows = ok_rows[mask]
     sign = -1.0 if spec.directions[0] == "maximize" else 1.0

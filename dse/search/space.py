@@ -38,12 +38,15 @@ def _suggest(trial: optuna.Trial, name: str, dist: Dist) -> Any:
 
 def suggest(trial: optuna.Trial, spec: StudySpec) -> dict[str, Any]:
     """Sample one candidate (define-by-run, so policy parameters are conditional)."""
-    values: dict[str, Any] = {}
-    for key, dist in spec.accel.items():
-        values[f"accel.{key}"] = _suggest(trial, f"accel.{key}", dist)
+    values = {f"accel.{key}": _suggest(trial, f"accel.{key}", dist) for key, dist in spec.accel.items()}
+    return {**values, **suggest_policy(trial, spec)}
+
+
+def suggest_policy(trial: optuna.Trial, spec: StudySpec) -> dict[str, Any]:
+    """The policy (a categorical when the study has several) and its own parameters."""
     names = list(spec.policies)
     policy = names[0] if len(names) == 1 else trial.suggest_categorical(POLICY_PARAM, names)
-    values[POLICY_PARAM] = policy
+    values: dict[str, Any] = {POLICY_PARAM: policy}
     for key, dist in spec.policies[policy].items():
         values[f"{policy}.{key}"] = _suggest(trial, f"{policy}.{key}", dist)
     return values

@@ -37,7 +37,7 @@ CONSTRAINTS: dict[str, str] = {"max_dropped_fraction": "dropped_fraction", "max_
                                "max_peak_power_w": "peak_power_w", "max_avg_power_w": "avg_power_w"}
 #: Most uncertainty draws a study may ask for per candidate (the batch grows by this factor).
 MAX_DRAWS = 1000
-SAMPLERS = ("nsga2", "nsga3", "tpe", "gp", "random", "grid")
+SAMPLERS = ("nsga2", "nsga3", "tpe", "gp", "random", "qmc", "grid")
 TOP_KEYS = ("name", "description", "pairs", "scenarios", "proxies", "vit_artifact", "n_trials", "batch_size", "seed",
             "uncertainty", "objectives", "constraints", "sampler", "hypervolume", "accel", "policy")
 

@@ -186,7 +186,7 @@ class RunReport:
     stopped: dict | None = None  # a stop rule fired (`stopping.StopRule.reason`)
 
 
-def _tell(study: optuna.Study, spec: StudySpec, trial: optuna.Trial, outcome, in_storage: bool = True) -> bool:
+def tell_outcome(study: optuna.Study, spec: StudySpec, trial: optuna.Trial, outcome, in_storage: bool = True) -> bool:
     """Tell one outcome. Without `in_storage` (a journal study, whose detail file holds them:
     `detail_rows`), per-scenario metrics and draws are left out of the storage."""
     if outcome.metrics is None:
@@ -291,7 +291,7 @@ def run(name: str, storage_url: str | None, worker: int = 0, progress: Callable[
                 outcomes = evaluate(spec, [suggest(t, spec) for t in asked], book)
                 if detail_folder is not None:  # written before the trials finish: never a told trial without it
                     detail.write(detail_folder, detail_rows(asked, outcomes))
-                ok = [_tell(study, spec, t, o, detail_folder is None) for t, o in zip(asked, outcomes, strict=True)]
+                ok = [tell_outcome(study, spec, t, o, detail_folder is None) for t, o in zip(asked, outcomes, strict=True)]
             told, failed, batches, failed_in_a_row = _account(ok, outcomes, spec, told, failed, batches,
                                                               failed_in_a_row, progress, study)
             stopped = _check_stop(stop, study, spec, start, history)
@@ -345,7 +345,7 @@ def _run_mirrored(remote: optuna.Study, spec: StudySpec, target: int, worker: in
                 break
             asked = [mirror.local.ask() for _ in range(min(spec.batch_size, remaining))]
             outcomes = evaluate(spec, [suggest(t, spec) for t in asked], book)
-            ok = [_tell(mirror.local, spec, t, o) for t, o in zip(asked, outcomes, strict=True)]
+            ok = [tell_outcome(mirror.local, spec, t, o) for t, o in zip(asked, outcomes, strict=True)]
             mirror.write([mirror.local._storage.get_trial(t._trial_id) for t in asked], target)
             told, failed, batches, failed_in_a_row = _account(ok, outcomes, spec, told, failed, batches,
                                                               failed_in_a_row, progress, mirror.local)

@@ -1,0 +1,112 @@
+"""The search-evidence report: hypervolume against evaluations (median and 95% band over seeds,
+per sampler), against wall time (study, sweep, sweep-then-study), and its Parquet tables."""
+
+from __future__ import annotations
+
+import html
+import json
+import pathlib
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from workloads.files import atomic_path, write_text_atomic
+
+from ..search.evidence import Evidence, band, curves_table
+from ..search.spec import StudySpec
+from . import Written
+from .page import SORT_SCRIPT, STYLE
+from .plots import _pyplot, missing_plotting, save_png
+
+
+def _write_parquet(table: pa.Table, path: pathlib.Path) -> None:
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp)
+
+
+def _plot_evaluations(table: pa.Table, runs: list[str], path: pathlib.Path, title: str) -> None:
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(8, 5))
+    top = max(table.filter(pa.compute.is_in(table["run"], pa.array(runs)))["evaluations"].to_pylist() or [1])
+    at = np.linspace(0, top, 101)[1:]
+    for run in runs:
+        b = band(table, run, at)
+        line, = ax.plot(at, b["median"], label=f"{run} (median of {len(b['per_seed'])} seeds)")
+        ax.fill_between(at, b["low"], b["high"], color=line.get_color(), alpha=0.2, lw=0)
+    ax.axhline(0.99, color="gray", ls="--", lw=0.8)
+    ax.set_xlabel("evaluations (trials)")
+    ax.set_ylabel("hypervolume / reference front's")
+    ax.set_title(title)
+    ax.legend(loc="lower right", fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    save_png(fig, path)
+
+
+def _plot_time(evidence: Evidence, path: pathlib.Path) -> None:
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(8, 5))
+    seed = evidence.equal_time[0]["seed"]
+    for c in evidence.curves:
+        if c.label.endswith("(equal time)") and c.seed == seed:
+            ax.step(c.seconds, c.hypervolume / evidence.reference_hv, where="post", label=c.label)
+    ax.set_xlabel("wall time in one process (s)")
+    ax.set_ylabel("hypervolume / reference front's")
+    ax.set_title(f"equal wall time (seed {seed})")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    save_png(fig, path)
+
+
+def _table(rows: list[dict]) -> str:
+    if not rows:
+        return ""
+    keys = list(rows[0])
+
+    def cell(v) -> str:
+        return f"{v:.4g}" if isinstance(v, float) else html.escape(str(v))
+
+    head = "".join(f"<th>{html.escape(k)}</th>" for k in keys)
+    body = "".join("<tr>" + "".join(f"<td>{cell(r[k])}</td>" for k in keys) + "</tr>" for r in rows)
+    return f"<table class='sortable'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def write_evidence(evidence: Evidence, spec: StudySpec, out_dir: str) -> Written:
+    """curves.parquet (every run, batch by batch), samplers.parquet, equal_time.parquet,
+    figures.json, index.html and its PNGs in `out_dir`."""
+    out = pathlib.Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    table = curves_table(evidence.curves, evidence.reference_hv)
+    _write_parquet(table, out / "curves.parquet")
+    _write_parquet(pa.Table.from_pylist(evidence.samplers), out / "samplers.parquet")
+    if evidence.equal_time:
+        _write_parquet(pa.Table.from_pylist(evidence.equal_time), out / "equal_time.parquet")
+    write_text_atomic(out / "figures.json", json.dumps(evidence.figures, indent=2) + "\n")
+    note = missing_plotting()
+    images = []
+    if note is None:
+        samplers = [r["sampler"] for r in evidence.samplers]
+        _plot_evaluations(table, samplers, out / "samplers.png", f"{spec.name}: samplers over seeds")
+        images.append("samplers.png")
+        if any(c.label == "sequential" for c in evidence.curves):
+            _plot_evaluations(table, [spec.sampler, "sequential"], out / "joint_sequential.png",
+                              f"{spec.name}: joint ({spec.sampler}) against sequential co-design")
+            images.append("joint_sequential.png")
+        if evidence.equal_time:
+            _plot_time(evidence, out / "equal_time.png")
+            images.append("equal_time.png")
+    figures = [{"figure": k, "value": (", ".join(f"{x:.4g}" for x in v) if isinstance(v, list) else v)}
+               for k, v in evidence.figures.items()]
+    page = (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(spec.name)}: search evidence"
+            f"</title><style>{STYLE}</style></head><body><h1>{html.escape(spec.name)}: does the search pay off?</h1>"
+            f"<p class='note'>Reference front: {html.escape(evidence.reference)}, hypervolume "
+            f"{evidence.reference_hv:.6g}. Bands: 95% bootstrap intervals of the median over seeds.</p>"
+            f"<div class='plots'>{''.join(f'<img src={i!r} width=600>' for i in images)}</div>"
+            + (f"<p class='note'>note: {html.escape(note)}; plots skipped</p>" if note else "")
+            + f"<h2>Samplers</h2>{_table(evidence.samplers)}"
+            + (f"<h2>Equal wall time</h2>{_table(evidence.equal_time)}" if evidence.equal_time else "")
+            + f"<h2>Figures</h2>{_table(figures)}<script>{SORT_SCRIPT}</script></body></html>")
+    write_text_atomic(out / "index.html", page)
+    return Written(str(out), [str(out / i) for i in images], note)
