@@ -291,7 +291,8 @@ def run(name: str, storage_url: str | None, worker: int = 0, progress: Callable[
                 outcomes = evaluate(spec, [suggest(t, spec) for t in asked], book)
                 if detail_folder is not None:  # written before the trials finish: never a told trial without it
                     detail.write(detail_folder, detail_rows(asked, outcomes))
-                ok = [tell_outcome(study, spec, t, o, detail_folder is None) for t, o in zip(asked, outcomes, strict=True)]
+                ok = [tell_outcome(study, spec, t, o, detail_folder is None)
+                      for t, o in zip(asked, outcomes, strict=True)]
             told, failed, batches, failed_in_a_row = _account(ok, outcomes, spec, told, failed, batches,
                                                               failed_in_a_row, progress, study)
             stopped = _check_stop(stop, study, spec, start, history)
