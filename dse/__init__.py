@@ -6,7 +6,10 @@ The public API (docs/api.md): `simulate`, `evaluate`, `run_study`, `resume_study
 """
 
 from .api import (
+    check_proxies,
+    compare_samplers,
     evaluate,
+    profile_proxies,
     report,
     reproduce_dacapo,
     resume_study,
@@ -21,5 +24,5 @@ from .sim.params import SimParams
 
 __version__ = "0.1.0"
 
-__all__ = ["DseError", "SimParams", "__version__", "evaluate", "report", "reproduce_dacapo", "resume_study",
-           "run_simulation", "run_study", "simulate", "status", "trials"]
+__all__ = ["DseError", "SimParams", "__version__", "check_proxies", "compare_samplers", "evaluate", "profile_proxies",
+           "report", "reproduce_dacapo", "resume_study", "run_simulation", "run_study", "simulate", "status", "trials"]

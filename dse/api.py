@@ -282,3 +282,70 @@ def reproduce_dacapo(out: str = "out/dacapo", proxies: str | None = None,
     note = f"Accuracy proxies: `{proxies}`.\n\n" if proxies else ""
     draws = Draws.sample(int(uncertainty), uncertainty_seed) if uncertainty else None
     return write_dacapo(out, CurveBook(proxies), note, params=_sim_params(sim_params), draws=draws)[0]
+
+
+def compare_samplers(path_or_name: str, samplers: Sequence[str] | None = None, seeds: int = 10,
+                     n_trials: int | None = None, *, reference: str | None = None,
+                     reference_samples: int = 1_000_000, sequential: bool = True, equal_time_seeds: int = 3,
+                     n_jobs: int = 2, out: str | None = None,
+                     progress: Callable[[str], None] | None = None) -> tuple[dict, Written]:
+    """Every sampler on every seed at the study's budget against a reference front (a sweep of
+    `reference_samples`, the exact grid of a discrete space, or the existing sweep file
+    `reference`), joint against sequential co-design, and a study against a sweep of equal wall
+    time (`dse study compare-samplers`). Writes Parquet and a report page into `out` (default
+    out/NAME-samplers); returns the figures and what was written."""
+    import tempfile
+
+    from .reports.samplers import write_evidence
+    from .search.evidence import DEFAULT_SAMPLERS, search_evidence
+    from .search.spec import SAMPLERS, load_spec
+
+    spec = load_spec(path_or_name)
+    names = list(samplers or DEFAULT_SAMPLERS)
+    unknown = [s for s in names if s not in SAMPLERS or s == "grid"]
+    if unknown:
+        raise DseError("--samplers", f"unknown sampler {unknown[0]!r} (known: "
+                                     f"{', '.join(s for s in SAMPLERS if s != 'grid')})")
+    budget = n_trials or spec.n_trials
+    with tempfile.TemporaryDirectory() as tmp:
+        evidence = search_evidence(spec, names, seeds, budget, reference or f"{tmp}/reference.parquet",
+                                   None if reference else reference_samples, at=min(2000, budget),
+                                   equal_time_seeds=equal_time_seeds, sequential=sequential, n_jobs=n_jobs,
+                                   progress=progress)
+    return evidence.figures, write_evidence(evidence, spec, out or f"out/{spec.name}-samplers")
+
+
+def profile_proxies(spec: str, out: str, *, seed: int | None = None, threads: int | None = None,
+                    progress: Callable[[str], None] | None = None) -> pa.Table:
+    """Measure an observations table with real training (`dse proxies profile`): `spec` is
+    "demo" (the shipped digits stream) or a SPEC.toml of ImageFolder segments and checkpoints.
+    Needs PyTorch (`pip install 'cl-dse[profile]'`). Resumable; returns the table written."""
+    import importlib.util
+
+    if importlib.util.find_spec("torch") is None:
+        raise DseError("profile", "needs PyTorch: pip install 'cl-dse[profile]'")
+    from workloads.profiling.runner import demo_spec, profile
+
+    if spec == "demo":
+        profile_spec = demo_spec(seed or 0)
+    else:
+        import dataclasses
+
+        from workloads.profiling.folders import load_profile_spec
+
+        profile_spec = load_profile_spec(spec)
+        if seed is not None:
+            profile_spec = dataclasses.replace(profile_spec, seed=seed)
+    return profile(profile_spec, out, progress=progress, threads=threads)
+
+
+def check_proxies(observations: str) -> dict:
+    """The simulator's structural assumptions against measured observations (`dse proxies check`):
+    curve-form fit error, data-size exponent, drift carry-over."""
+    from workloads.proxies.check import check
+    from workloads.proxies.io import read_proxies
+
+    from .sim.params import DEFAULT_DATA_EXPONENT, DEFAULT_DRIFT_TRANSFER
+
+    _, table = read_proxies(observations, expect="observations")
+    return check(table, DEFAULT_DATA_EXPONENT, DEFAULT_DRIFT_TRANSFER)

@@ -61,3 +61,42 @@ def fit(observations: str, output: str, label_acc: float) -> None:
     rows = [{k: r[k] for k in ("student", "scenario", "segment", "n_obs", "b0", "b1", "b2", "fit_rmse")}
             for r in curves.to_pylist()]
     click.echo(render(rows, "table", {"wrote": output}))
+
+
+@proxies.command("profile")
+@click.argument("spec")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Observations Parquet to write.")
+@click.option("--seed", type=click.IntRange(0), default=None, help="Seed of the demo stream and training. [0]")
+@click.option("--threads", type=click.IntRange(1), default=None, help="PyTorch CPU threads. [all cores]")
+def profile_cmd(spec: str, output: str, seed: int | None, threads: int | None) -> None:
+    """Measure accuracy observations with real training: SPEC is `demo` (the shipped digits
+    stream, a few minutes on 2 cores) or a TOML file naming ImageFolder segments and model
+    checkpoints (docs/proxies.md). Resumable: rerun the same command after a stop."""
+    from ..api import profile_proxies
+
+    table = profile_proxies(spec, output, seed=seed, threads=threads, progress=lambda m: click.echo(m, err=True))
+    click.echo(f"wrote {table.num_rows} observations to {output}")
+
+
+@proxies.command("check")
+@click.argument("observations", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the full results as JSON here.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def check_cmd(observations: str, output: str | None, fmt: str) -> None:
+    """Check the simulator's assumptions against measured OBSERVATIONS: the Ekya curve form's fit
+    error, the data-size exponent (shipped 0.2) and the drift carry-over (shipped drift_transfer)."""
+    import json
+
+    from workloads.files import write_text_atomic
+
+    from ..api import check_proxies
+
+    result = check_proxies(observations)
+    if output:
+        write_text_atomic(output, json.dumps(result, indent=1) + "\n")
+    summary = {k: v for k, v in result.items() if not isinstance(v, list)}
+    if fmt == "json":
+        click.echo(json.dumps(summary, indent=1))
+    else:
+        for key, value in summary.items():
+            click.echo(f"{key}: {value:.4g}" if isinstance(value, float) else f"{key}: {value}")

@@ -85,6 +85,42 @@ def start(file: str, storage: str | None, n_trials: int | None, n_jobs: int, fre
     _run_workers(spec.name, storage, n_jobs, stop)
 
 
+@study.command("compare-samplers")
+@click.argument("file")
+@click.option("--samplers", default=",".join(("nsga2", "nsga3", "random", "qmc")), show_default=True,
+              help="Comma-separated samplers (also tpe, gp; each runs on every seed).")
+@click.option("--seeds", type=click.IntRange(1), default=10, show_default=True, help="Seeds per sampler.")
+@click.option("--n-trials", type=click.IntRange(1), help="Trials per run. [the study's n_trials]")
+@click.option("--reference", type=click.Path(exists=True, dir_okay=False),
+              help="An existing sweep file (dse sweep) as the reference front, instead of a new sweep.")
+@click.option("--reference-samples", type=click.IntRange(1), default=1_000_000, show_default=True,
+              help="Candidates of the reference sweep (a discrete space uses its exact grid).")
+@click.option("--sequential/--no-sequential", default=True, show_default=True,
+              help="Also run sequential co-design (hardware first, then the policy) at the same budget.")
+@click.option("--equal-time-seeds", type=click.IntRange(0), default=3, show_default=True,
+              help="Seeds of the study-against-sweep comparison at equal wall time (0: skip).")
+@click.option("--n-jobs", type=click.IntRange(1), default=2, show_default=True, help="Runs in parallel.")
+@click.option("--out", help="Output folder. [out/NAME-samplers]")
+def compare_samplers(file: str, samplers: str, seeds: int, n_trials: int | None, reference: str | None,
+                     reference_samples: int, sequential: bool, equal_time_seeds: int, n_jobs: int,
+                     out: str | None) -> None:
+    """Hypervolume against evaluations per sampler over seeds (median, 95% band), joint against
+    sequential co-design, and a study against a sweep of equal wall time; Parquet and a report."""
+    from ..api import compare_samplers as run
+
+    names = [s.strip() for s in samplers.split(",") if s.strip()]
+    figures, written = run(file, names, seeds, n_trials, reference=reference, reference_samples=reference_samples,
+                           sequential=sequential, equal_time_seeds=equal_time_seeds, n_jobs=n_jobs, out=out,
+                           progress=lambda m: click.echo(m, err=True))
+    for key, value in figures.items():
+        shown = ", ".join(f"{v:.4g}" for v in value) if isinstance(value, list) else \
+            f"{value:.4g}" if isinstance(value, float) else str(value)
+        click.echo(f"{key}: {shown}")
+    if written.skipped:
+        click.echo(f"note: skipped {written.skipped}", err=True)
+    click.echo(f"wrote {written.out_dir}/index.html")
+
+
 @study.command("resume")
 @click.argument("name")
 @STORAGE

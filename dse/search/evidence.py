@@ -18,6 +18,7 @@ import numpy as np
 import optuna
 import pyarrow as pa
 
+from ..errors import DseError
 from ..sim.curves import CurveBook
 from . import pareto
 from .evaluate import evaluate
@@ -388,54 +389,67 @@ class Evidence:
 
 
 def search_evidence(spec: StudySpec, samplers: list[str], seeds: int, n_trials: int, reference_path: str,
-                    reference_samples: int, at: int = 2000, equal_time_seeds: int = 3, n_jobs: int = 2,
+                    reference_samples: int | None, at: int = 2000, equal_time_seeds: int = 3,
+                    sequential: bool = True, n_jobs: int = 2,
                     progress: Callable[[str], None] | None = None) -> Evidence:
     """Samplers over seeds, joint against sequential co-design, and a study against a sweep of
-    equal time, all on `spec`, against a reference front written to `reference_path`."""
+    equal time, all on `spec`, against a reference front: a sweep of `reference_samples`
+    candidates written to `reference_path` (the exact grid when the space is discrete), or, with
+    `reference_samples` None, the sweep file already there."""
+    from .quality import sweep_hypervolume
+
     say = progress or (lambda _: None)
     seed_list = [spec.seed + i for i in range(seeds)]
-    say(f"reference front: {reference_samples:,} candidates")
-    reference_hv, reference = reference_front(spec, reference_path, reference_samples, n_jobs)
+    at = min(at, n_trials)
+    if reference_samples is None:
+        reference_hv, reference = sweep_hypervolume(reference_path, spec), f"the sweep file {reference_path}"
+    else:
+        say(f"reference front: {reference_samples:,} candidates")
+        reference_hv, reference = reference_front(spec, reference_path, reference_samples, n_jobs)
+    if not reference_hv > 0:
+        raise DseError("--reference", "the reference front has no feasible candidate inside the hypervolume "
+                                      "reference point", spec.path)
     say(f"{len(samplers)} samplers x {seeds} seeds x {n_trials:,} trials")
     curves = compare_samplers(spec, samplers, seed_list, n_trials, n_jobs)
-    summary = sampler_summary(curves, reference_hv, min(at, n_trials))
+    summary = sampler_summary(curves, reference_hv, at)
     best = max(summary, key=lambda r: r["hv_fraction_median"])
-    say(f"sequential co-design: {seeds} seeds x {min(at, n_trials):,} trials")
-    joint = [c for c in curves if c.label == spec.sampler] or compare_samplers(
-        spec, [spec.sampler], seed_list, min(at, n_trials), n_jobs)
-    sequential = sequential_runs(spec, seed_list, min(at, n_trials), n_jobs)
-    versus = joint_over_sequential(joint, sequential, min(at, n_trials))
-    say(f"equal wall time: {equal_time_seeds} seeds, one process each")
-    timed, ratios, then_ratios, crossings = [], [], [], []
-    for seed in seed_list[:equal_time_seeds]:
-        run = equal_time(spec, best["sampler"], seed, min(at, n_trials))
-        study, sweep, both = run["curves"]
-        t = run["seconds"]
-        ratios.append(value_at(study, min(at, n_trials)) / value_at_time(sweep, t))
-        then_ratios.append(value_at_time(both, t) / value_at_time(sweep, t))
-        crossings.append(crossover(study, sweep, min(at, n_trials))["crossover_s"])
-        timed.append({"seed": seed, "seconds": t, "study_hv": value_at(study, min(at, n_trials)),
-                      "sweep_hv": value_at_time(sweep, t), "sweep_then_study_hv": value_at_time(both, t),
-                      "sweep_evaluations": int(sweep.evaluations[sweep.seconds <= t][-1])
-                      if np.any(sweep.seconds <= t) else 0})
-        curves += [dataclasses.replace(c, label=f"{c.label} (equal time)") for c in run["curves"]]
-    cost = seconds_per_draw(spec)
-    crossing = float(np.median(crossings))
-    curves += sequential
-    figures = {
-        "seeds": float(seeds), "trials": float(n_trials), "reference_candidates": float(reference_samples),
-        "best_sampler": best["sampler"],
-        "hv_fraction_at_2000": best["hv_fraction_median"],
-        "hv_fraction_at_2000_ci95": [best["hv_fraction_ci95_low"], best["hv_fraction_ci95_high"]],
-        "trials_to_99pct": best["trials_to_99pct_median"],
-        "joint_over_sequential_hv": versus["median"], "joint_over_sequential_ci95": versus["ci95"],
-        "study_over_sweep_hv_equal_time": float(np.median(ratios)),
-        "sweep_then_study_over_sweep_hv_equal_time": float(np.median(then_ratios)),
-        "equal_time_s": float(np.median([r["seconds"] for r in timed])),
-        "crossover_s_per_evaluation": crossing,
-        "evaluation_s": cost["plain_s"], "draw_s": cost["per_draw_s"],
-        "crossover_draws": crossing / cost["per_draw_s"] if cost["per_draw_s"] > 0 else float("inf"),
-        **{f"hv_fraction_at_2000_{r['sampler']}": r["hv_fraction_median"] for r in summary},
-        **{f"trials_to_99pct_{r['sampler']}": r["trials_to_99pct_median"] for r in summary},
-    }
+    figures: dict = {"seeds": float(seeds), "trials": float(n_trials), "reference": reference,
+                     "best_sampler": best["sampler"], "hv_fraction_at_2000": best["hv_fraction_median"],
+                     "hv_fraction_at_2000_ci95": [best["hv_fraction_ci95_low"], best["hv_fraction_ci95_high"]],
+                     "trials_to_99pct": best["trials_to_99pct_median"]}
+    figures |= {f"hv_fraction_at_2000_{r['sampler']}": r["hv_fraction_median"] for r in summary}
+    figures |= {f"trials_to_99pct_{r['sampler']}": r["trials_to_99pct_median"] for r in summary}
+    if sequential:
+        say(f"sequential co-design: {seeds} seeds x {at:,} trials")
+        joint = [c for c in curves if c.label == spec.sampler] or compare_samplers(
+            spec, [spec.sampler], seed_list, at, n_jobs)
+        seq = sequential_runs(spec, seed_list, at, n_jobs)
+        versus = joint_over_sequential(joint, seq, at)
+        figures |= {"joint_over_sequential_hv": versus["median"], "joint_over_sequential_ci95": versus["ci95"],
+                     "joint_over_sequential_per_seed": versus["ratios"]}
+        curves += seq
+    timed = []
+    if equal_time_seeds:
+        say(f"equal wall time: {equal_time_seeds} seeds, one process each")
+        ratios, then_ratios, crossings = [], [], []
+        for seed in seed_list[:equal_time_seeds]:
+            run = equal_time(spec, best["sampler"], seed, at)
+            study, sweep, both = run["curves"]
+            t = run["seconds"]
+            ratios.append(value_at(study, at) / value_at_time(sweep, t))
+            then_ratios.append(value_at_time(both, t) / value_at_time(sweep, t))
+            crossings.append(crossover(study, sweep, at)["crossover_s"])
+            reached = sweep.evaluations[sweep.seconds <= t]
+            timed.append({"seed": seed, "seconds": t, "study_hv": value_at(study, at),
+                          "sweep_hv": value_at_time(sweep, t), "sweep_then_study_hv": value_at_time(both, t),
+                          "sweep_evaluations": int(reached[-1]) if len(reached) else 0})
+            curves += [dataclasses.replace(c, label=f"{c.label} (equal time)") for c in run["curves"]]
+        cost = seconds_per_draw(spec)
+        crossing = float(np.median(crossings))
+        figures |= {"study_over_sweep_hv_equal_time": float(np.median(ratios)),
+                    "sweep_then_study_over_sweep_hv_equal_time": float(np.median(then_ratios)),
+                    "equal_time_s": float(np.median([r["seconds"] for r in timed])),
+                    "crossover_s_per_evaluation": crossing, "evaluation_s": cost["plain_s"],
+                    "draw_s": cost["per_draw_s"],
+                    "crossover_draws": crossing / cost["per_draw_s"] if cost["per_draw_s"] > 0 else float("inf")}
     return Evidence(figures, reference, reference_hv, curves, summary, timed)

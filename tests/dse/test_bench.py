@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 from dse.bench import bench_accel, bench_cl, bench_studies
+from tests.cli_helpers import TINY
 
 
 def _finite_positive(figures: dict, keys: tuple[str, ...]) -> None:
@@ -49,3 +50,18 @@ def test_storage_section_reports_the_issue_keys():
     figures = bench_storage(studies=3, trials=40, open_trials=40, with_postgres=False)
     _finite_positive(figures, ("status_s_100k", "status_command_s_100k", "journal_bytes_per_trial"))
     assert figures["storage_trials_in_folder"] == 120
+
+
+def test_search_bench_smoke_run_prints_its_keys(tmp_path):
+    """A toy-size `dse bench --only search` (the full one takes ~10 minutes and is not in CI)."""
+    from dse.bench import bench_search
+
+    figures = bench_search(str(TINY), seeds=2, n_trials=60, reference_samples=3000, equal_time_seeds=1,
+                           out=str(tmp_path / "evidence"))
+    for key in ("hv_fraction_at_2000", "trials_to_99pct", "joint_over_sequential_hv", "joint_over_sequential_ci95",
+                "study_over_sweep_hv_equal_time", "seeds"):
+        assert key in figures, key
+    assert figures["seeds"] == 2 and len(figures["joint_over_sequential_ci95"]) == 2
+    assert 0 < figures["hv_fraction_at_2000"] <= 1.05 and figures["joint_over_sequential_hv"] > 0
+    assert {p.name for p in (tmp_path / "evidence").iterdir()} >= {
+        "curves.parquet", "samplers.parquet", "equal_time.parquet", "figures.json", "index.html", "samplers.png"}
