@@ -55,7 +55,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from workloads.proxies import arrow_schema, fit_observations, write_proxies  # noqa: E402
-from workloads.scenarios import builtin_scenarios, load_scenario  # noqa: E402
+from workloads.scenarios import DACAPO_SCENARIOS, load_scenario  # noqa: E402
 from workloads.zoo import num_weight_layers  # noqa: E402
 
 OUT = ROOT / "workloads" / "data" / "proxies"
@@ -91,7 +91,7 @@ def ekya_observations() -> pa.Table:
             values = {"student": "resnet18", "teacher": EKYA_TEACHER, "scenario": "ekya-cityscapes",
                       "segment": config, "window": 0, "epochs": epochs, "samples": 0,
                       "frozen_layers": last_only if layers == "last" else 0, "precision": "fp32",
-                      "acc_before": before, "acc_after": after}
+                      "acc_before": before, "acc_after": after, "label_acc": None, "adapted_on": -1}
             for key, value in values.items():
                 rows[key].append(value)
     return pa.table(rows, schema=arrow_schema("observations"))
@@ -107,7 +107,7 @@ def default_curves(shape_ratio: float) -> pa.Table:
     rows = {f.name: [] for f in arrow_schema("curves")}
     for student, teacher in PAIRS.items():
         asymptote = adapted_accuracy(student)
-        for name in builtin_scenarios():
+        for name in DACAPO_SCENARIOS:
             segments = load_scenario(name).segments
             for i, seg in enumerate(segments):
                 if i == 0:

@@ -95,15 +95,17 @@ def _importances(study: optuna.Study, spec: StudySpec, n_complete: int) -> dict[
 
 def references(spec: StudySpec, book: CurveBook) -> list[Reference]:
     """DaCapo's published design under its own policy, and the GPU baselines under Ekya (set up as
-    in `dse reproduce dacapo`: the artifact's labeling rates and training recipes)."""
-    from .reproduce import system_run
+    in `dse reproduce dacapo`: the artifact's labeling rates and training recipes; only for
+    DaCapo's model pairs, which those recipes are for)."""
+    from .reproduce import EKYA_LABEL_FRACTION, system_run
 
     refs = []
     dacapo = evaluate(spec, [{"accel.preset": "dacapo", "policy": "dacapo-spatiotemporal"}], book)[0]
     if dacapo.metrics is not None:
         refs.append(Reference("DaCapo (published design, dacapo-spatiotemporal)", dacapo.metrics, dacapo.draws))
+    gpu = all(pair in EKYA_LABEL_FRACTION for pair in spec.pairs)
     for label, system in (("OrinLow-Ekya", "OrinLow-Ekya"), ("OrinHigh-Ekya", "OrinHigh-Ekya"),
-                          ("RTX3090-Ekya", "RTX3090")):
+                          ("RTX3090-Ekya", "RTX3090")) if gpu else ():
         acc, power = [], []
         for pair in spec.pairs:
             target, policy, params = system_run(system, pair)  # target: the GPU platform

@@ -136,6 +136,10 @@ class Plan:
     #: (C,) bool: the retrained weights are swapped in only at the window's end, for the next
     #: window (a per-window protocol); None or False: at every epoch's completion
     hold: np.ndarray = field(default=None)
+    #: (C,) int: the curves row (family member, `CurveBook.family`) deployed this window; None:
+    #: each candidate's own row. The family's training progress is shared, so only which
+    #: member's curve turns it into accuracy changes
+    curve_row: np.ndarray = field(default=None)
 
 
 @dataclass

@@ -19,6 +19,8 @@ from accel.energy import EnergyTable, energy_table
 from accel.platforms import Platform, measured_seconds
 from workloads.zoo import kernel, num_weight_layers
 
+from .pairs import FAMILIES
+
 #: DaCapo's kernel batch sizes (reference/dacapo.md): inference and labeling batch 1,
 #: retraining and validation batch 16.
 INFER_BATCH = 1
@@ -55,6 +57,11 @@ class PairCosts:
     granularity: np.ndarray  # (C,)
     time_shared: bool  # GPU platforms: one unit, kernels share it in time
     index: np.ndarray  # (C,) each candidate's row in the tables
+    #: a model family's members (`pairs.FAMILIES`) and their inference tables, (V, designs,
+    #: formats, units + 1); empty when the student has no family or no policy asked for them
+    variants: tuple[str, ...] = ()
+    variant_infer_s: np.ndarray | None = None
+    variant_infer_j: np.ndarray | None = None
 
     @property
     def n_candidates(self) -> int:
@@ -62,11 +69,18 @@ class PairCosts:
 
     def take(self, index) -> PairCosts:
         f = {k: getattr(self, k)[index] for k in ("units", "granularity", "index")}
-        return PairCosts(**{k: getattr(self, k) for k in KERNEL_FIELDS}, **f, time_shared=self.time_shared)
+        return PairCosts(**{k: getattr(self, k) for k in KERNEL_FIELDS}, **f, time_shared=self.time_shared,
+                         variants=self.variants, variant_infer_s=self.variant_infer_s,
+                         variant_infer_j=self.variant_infer_j)
 
     def pick(self, field: str, fmt: np.ndarray | int, units: np.ndarray) -> np.ndarray:
         """field[c, fmt[c], units[c]] for every candidate c (units clipped to the table)."""
         table = getattr(self, field)
+        return table[self.index, np.broadcast_to(fmt, self.index.shape), np.clip(units, 0, table.shape[2] - 1)]
+
+    def pick_variant(self, field: str, variant: int, fmt: np.ndarray | int, units: np.ndarray) -> np.ndarray:
+        """`pick` on family member `variant`'s inference table (`variant_infer_s` / `_j`)."""
+        table = getattr(self, field)[variant]
         return table[self.index, np.broadcast_to(fmt, self.index.shape), np.clip(units, 0, table.shape[2] - 1)]
 
     def per_candidate(self, field: str, fmt: int) -> np.ndarray:
@@ -112,8 +126,19 @@ def accel_pair_costs(design: Design, student: str, teacher: str, formats: tuple[
                                  _frozen(student, half, vit_attention), vit_attention, table)
             out[f"{prefix}_s"][:, f, :] = s
             out[f"{prefix}_j"][:, f, :] = j
+    variants = FAMILIES.get(student, ()) if needs is None or needs.get("variant_infer") else ()
+    var = {"s": np.full((len(variants), *shape), np.inf), "j": np.full((len(variants), *shape), np.inf)}
+    for fmt_name in formats:
+        f = FORMAT_NAMES.index(fmt_name)
+        wanted = needs is None or fmt_name in needs.get("variant_infer", ())
+        if not variants or not wanted or not np.any(unique.supports(f)):
+            continue
+        for v, name in enumerate(variants):
+            var["s"][v, :, f, :], var["j"][v, :, f, :] = _kernel_table(
+                unique, name, "inference", INFER_BATCH, f, max_rows, 0, vit_attention, table)
     return PairCosts(**out, units=design.rows.copy(), granularity=design.partition_granularity.copy(),
-                     time_shared=False, index=inverse.reshape(-1).astype(np.int64))
+                     time_shared=False, index=inverse.reshape(-1).astype(np.int64), variants=variants,
+                     variant_infer_s=var["s"] if variants else None, variant_infer_j=var["j"] if variants else None)
 
 
 def gpu_pair_costs(platform: Platform, student: str, teacher: str, n_candidates: int = 1,

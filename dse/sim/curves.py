@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
+import pyarrow as pa
 
 from accel import FORMAT_NAMES
-from workloads.proxies import DEFAULT_CURVES, curve, read_proxies
+from workloads.proxies import DEFAULT_CURVES, DEMO_CURVES, curve, read_proxies
 from workloads.proxies.io import group_rows
 from workloads.proxies.schema import DELTA_FORMATS
 
@@ -108,6 +109,8 @@ class CurveBook:
     def __init__(self, path=None):
         self.path = str(path or DEFAULT_CURVES)
         _, table = read_proxies(self.path, expect="curves")
+        if path is None and DEMO_CURVES.exists():  # the shipped defaults include the demo family's measured curves
+            table = pa.concat_tables([table, read_proxies(DEMO_CURVES, expect="curves")[1]])
         self._table = table
         self._groups = group_rows(table, ("student", "teacher", "scenario"))
 
@@ -133,6 +136,13 @@ class CurveBook:
         for f in DELTA_FORMATS:
             delta[FORMAT_NAMES.index(f)] = col[f"delta_{f}"]
         return SegmentCurves(col["b0"], col["b1"], col["b2"], col["label_acc"], delta)
+
+    def family(self, students: tuple[str, ...], teacher: str, scenario: str, n_segments: int) -> SegmentCurves:
+        """One row per family member (`pairs.FAMILIES`), in the family's order: a model-family
+        policy deploys a member by pointing candidates at its row (`Plan.curve_row`)."""
+        rows = [self.get(s, teacher, scenario, n_segments) for s in students]
+        return SegmentCurves(*(np.concatenate([getattr(r, k) for r in rows])
+                               for k in ("b0", "b1", "b2", "label_acc", "delta")))
 
     def sd(self, student: str, teacher: str, scenario: str, n_segments: int) -> dict[str, np.ndarray]:
         """Per segment, the standard deviations of the curves' parameters (`sd_*` columns)."""

@@ -168,6 +168,10 @@ def run_window(state: State, plan: Plan, step_segments: np.ndarray, curves: Segm
     numpy (None: `engine_name()`); `sim` the resolved constants (None: `SimParams()`'s)."""
     engine = engine_name(engine)
     sim = sim or SimParams().resolve(len(state.progress))
+    if plan.curve_row is not None:  # a model-family policy deployed these members this window
+        if curves.row is not None:
+            raise DseError("policy", "a model-family policy cannot run with uncertainty draws (both choose curve rows)")
+        curves = curves.with_rows(plan.curve_row)
     if engine == "numba":
         acc, step_acc, labels, epochs = _numba_window(state, plan, step_segments, curves, sim, keep_steps)
     else:

@@ -1,6 +1,10 @@
-"""DaCapo's model pairs (student / teacher), by the names the CLI and reports use."""
+"""Model pairs (student / teacher) by the names the CLI and reports use: DaCapo's, and the demo
+stream's model family."""
 
 from __future__ import annotations
+
+from workloads.zoo.digits import FAMILY as DIGITS_FAMILY
+from workloads.zoo.digits import TEACHER as DIGITS_TEACHER
 
 from ..errors import DseError
 
@@ -9,7 +13,14 @@ PAIRS: dict[str, tuple[str, str]] = {
     "resnet18-wrn50": ("resnet18", "wide_resnet50_2"),
     "vit_b32-vit_b16": ("vit_b_32", "vit_b_16"),
     "resnet34-wrn101": ("resnet34", "wide_resnet101_2"),
+    # the demo stream's CNN family (`dse proxies profile demo`): the largest member trains
+    "digits-family": (DIGITS_FAMILY[-1], DIGITS_TEACHER),
 }
+
+#: training student -> the family members a model-family policy may deploy (smallest first). A
+#: family shares its training (one set of weights, as Dynamic-OFA's sub-networks): each member's
+#: accuracy after e epochs of it is that member's own measured curve.
+FAMILIES: dict[str, tuple[str, ...]] = {DIGITS_FAMILY[-1]: DIGITS_FAMILY}
 
 
 def resolve_pair(name: str) -> tuple[str, str]:

@@ -9,6 +9,7 @@ import numpy as np
 
 from workloads.scenarios import load_scenario
 
+from ..errors import DseError
 from .contracts import State, WindowContext
 from .costs import PairCosts
 from .curves import CurveBook, draw_curves
@@ -76,6 +77,10 @@ def simulate(costs: PairCosts, policy_cls, policy_params: Mapping[str, object] |
     constants replace `params`' uncertain ones."""
     book = book or CurveBook()
     n_draws, curve_rows = 1, None
+    family = costs.variants if getattr(policy_cls, "deploys_variants", False) else ()
+    if family and draws is not None:
+        raise DseError("uncertainty", f"{policy_cls.name} deploys members of a model family; it cannot run with "
+                                      "uncertainty draws yet")
     if draws is not None:
         n_candidates, n_draws = costs.n_candidates, draws.n
         expand = draws.candidates(n_candidates)
@@ -98,7 +103,8 @@ def simulate(costs: PairCosts, policy_cls, policy_params: Mapping[str, object] |
     timeline: list[dict] = []
     policies = {}
     for j, scen in enumerate(loaded):
-        curves = book.get(student, teacher, scen.name, len(scen.segments))
+        curves = book.family(family, teacher, scen.name, len(scen.segments)) if family else \
+            book.get(student, teacher, scen.name, len(scen.segments))
         if draws is not None:
             sd = book.sd(student, teacher, scen.name, len(scen.segments))
             curves = draw_curves(curves, sd, draws.z).with_rows(curve_rows)

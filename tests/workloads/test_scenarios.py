@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 from workloads import WorkloadError
-from workloads.scenarios import builtin_scenarios, load_scenario, parse_scenario
+from workloads.scenarios import DACAPO_SCENARIOS, builtin_scenarios, load_scenario, parse_scenario
 
 
 def test_shipped_scenarios_follow_dacapo_setting():
-    assert builtin_scenarios() == ("S1", "S2", "S3", "S4", "S5", "S6", "ES1", "ES2")
-    for name in builtin_scenarios():
+    assert builtin_scenarios() == ("S1", "S2", "S3", "S4", "S5", "S6", "ES1", "ES2", "demo")
+    for name in DACAPO_SCENARIOS:
         s = load_scenario(name)
         assert (s.fps, s.window_s, s.n_windows, s.warmup_windows) == (30.0, 120.0, 14, 4)
 
@@ -25,6 +25,15 @@ def test_drifting_attributes_match_table_ii():
     assert changing("S3") == changing("S4") == {"labels", "time_of_day"}
     assert changing("S5") == changing("S6") == {"labels", "time_of_day", "location"}
     assert changing("ES1") == {"labels", "time_of_day", "location", "weather"}
+
+
+def test_the_demo_scenario_follows_the_demo_stream():
+    from workloads.profiling.stream import SEGMENTS
+
+    demo = load_scenario("demo")
+    assert len(demo.segments) == len(SEGMENTS) == 6
+    assert [s.time_of_day for s in demo.segments] == ["day", "night", "day", "day", "day", "night"]
+    assert [s.weather for s in demo.segments] == ["clear", "clear", "overcast", "snowy", "clear", "rainy"]
 
 
 def test_segment_lookup():

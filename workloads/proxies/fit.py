@@ -80,15 +80,29 @@ FIT_SD_LOG_RATE = 0.25
 FIT_SD_LABEL_ACC = 0.01
 
 
+def curve_rows(cols: dict[str, np.ndarray], rows: np.ndarray) -> np.ndarray:
+    """The rows of one (student, teacher, scenario, segment) that its curve describes: measured
+    on the segment itself (not drift carry-over points), with the fewest frozen layers and the
+    largest training set there is (the simulator scales smaller sets and frozen layers itself)."""
+    own = rows[cols["adapted_on"][rows] < 0]
+    own = own[cols["frozen_layers"][own] == cols["frozen_layers"][own].min()]
+    return own[cols["samples"][own] == cols["samples"][own].max()]
+
+
 def fit_observations(obs, label_acc: float = 1.0, source: str = "dse proxies fit"):
     """Curves table (pyarrow) from a validated observations table: one fit per
-    (student, teacher, scenario, segment). The curve is fitted to the FP32 points if there are
-    any (else to all points); per-format deltas are the mean residual of that format's points.
-    Observations carry no labeling accuracy, so `label_acc` is written to every row. Rows are
-    `measured`, with uncertainties set from the fit (the FIT_SD_* rules above)."""
+    (student, teacher, scenario, segment), to the rows `curve_rows` keeps. The curve is fitted
+    to their FP32 points if there are any (else to all of them); per-format deltas are the mean
+    residual of that format's points. The labeling accuracy is the mean measured `label_acc` of
+    the segment's rows, or `label_acc` where none was measured. Rows are `measured`, with
+    uncertainties set from the fit (the FIT_SD_* rules above)."""
     cols = {name: obs.column(name).to_numpy(zero_copy_only=False) for name in obs.column_names}
+    labels = np.array([np.nan if v is None else v for v in obs.column("label_acc").to_pylist()], dtype=float)
     out: dict[str, list] = {f.name: [] for f in arrow_schema("curves")}
-    for key, rows in group_rows(obs, ("student", "teacher", "scenario", "segment")).items():
+    for key, group in group_rows(obs, ("student", "teacher", "scenario", "segment")).items():
+        rows = curve_rows(cols, group)
+        if len(rows) == 0:
+            continue  # only carry-over points measured on this segment
         precision = cols["precision"][rows]
         base = precision == "fp32" if np.any(precision == "fp32") else np.ones(len(rows), dtype=bool)
         before = float(np.mean(cols["acc_before"][rows]))
@@ -102,7 +116,8 @@ def fit_observations(obs, label_acc: float = 1.0, source: str = "dse proxies fit
         out["b0"].append(fit.b0)
         out["b1"].append(fit.b1)
         out["b2"].append(fit.b2)
-        out["label_acc"].append(label_acc)
+        measured = labels[group][np.isfinite(labels[group])]
+        out["label_acc"].append(float(measured.mean()) if len(measured) else label_acc)
         for f in DELTA_FORMATS:
             sel = precision == f
             resid = cols["acc_after"][rows][sel] - curve(cols["epochs"][rows][sel], fit.b0, fit.b1, fit.b2)

@@ -46,6 +46,12 @@ def table_kind(table: pa.Table, source: str) -> str:
 def upgrade(table: pa.Table, kind: str, version: int) -> pa.Table:
     """A table of an older readable version in the current one (curves/1: provenance unknown,
     the stated default uncertainty)."""
+    if kind == "observations" and version == 1:
+        n = table.num_rows
+        if "label_acc" not in table.column_names:
+            table = table.append_column("label_acc", pa.nulls(n, pa.float64()))
+        if "adapted_on" not in table.column_names:
+            table = table.append_column("adapted_on", pa.array([-1] * n, pa.int32()))
     if kind == "curves" and version == 1:
         for name, value in V1_UNCERTAINTY.items():
             if name not in table.column_names:
@@ -61,14 +67,18 @@ def validate(table: pa.Table, kind: str, source: str) -> pa.Table:
         if col.name not in table.column_names:
             raise WorkloadError(col.name, "missing column", source)
         data = table.column(col.name)
-        if data.null_count:
+        if data.null_count and not col.nullable:
             raise WorkloadError(col.name, f"{data.null_count} null value(s)", source)
+        if data.null_count:
+            if pa.types.is_null(data.type):
+                continue  # every value null (allowed: checked above)
+            data = pc.drop_null(data)
         if pa.types.is_string(col.type) != (pa.types.is_string(data.type) or pa.types.is_large_string(data.type)):
             raise WorkloadError(col.name, f"expected {col.type}, got {data.type}", source)
         if not pa.types.is_string(col.type):
             if not (pa.types.is_integer(data.type) or pa.types.is_floating(data.type)):
                 raise WorkloadError(col.name, f"expected {col.type}, got {data.type}", source)
-            values = data.to_numpy().astype(np.float64)
+            values = data.to_numpy(zero_copy_only=False).astype(np.float64)
             if pa.types.is_integer(col.type) and not np.all(values == np.round(values)):
                 raise WorkloadError(col.name, f"expected integers, got {values[values != np.round(values)][0]}", source)
             bad = ~np.isfinite(values)

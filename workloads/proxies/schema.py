@@ -3,6 +3,8 @@
 The table kind and version live in the Parquet key-value metadata under ``cl_dse.schema``,
 e.g. ``observations/1`` or ``curves/2``. Accuracies are fractions in [0, 1].
 
+Observations version 2 adds the teacher's measured labeling accuracy (`label_acc`, nullable) and
+drift carry-over points (`adapted_on`); a version-1 file loads with neither (null, -1).
 Curves version 2 adds where each row comes from (`provenance`, `source`) and the uncertainty of
 each of its parameters (standard deviations, `sd_*`); a version-1 curves file still loads, with
 provenance "unknown" and `V1_UNCERTAINTY` (docs/proxies.md says how each was set).
@@ -16,8 +18,8 @@ import pyarrow as pa
 
 SCHEMA_KEY = b"cl_dse.schema"
 #: Current version of each table kind; older versions that still load are in `READABLE`.
-VERSIONS = {"observations": 1, "curves": 2}
-READABLE = {"observations": (1,), "curves": (1, 2)}
+VERSIONS = {"observations": 2, "curves": 2}
+READABLE = {"observations": (1, 2), "curves": (1, 2)}
 #: Where a curves row comes from.
 PROVENANCES = ("measured", "fitted", "rule", "extrapolated", "unknown")
 DELTA_FORMATS = ("mx4", "mx6", "mx9", "int8", "bf16")
@@ -32,6 +34,7 @@ class Column:
     low: float | None = None  # inclusive range for numbers
     high: float | None = None
     doc: str = ""
+    nullable: bool = False  # null = not measured
 
 
 OBSERVATIONS = (
@@ -46,6 +49,10 @@ OBSERVATIONS = (
     Column("precision", pa.string(), "format", doc=f"one of {', '.join(PRECISIONS)}"),
     Column("acc_before", pa.float64(), "fraction", 0, 1, "accuracy before retraining"),
     Column("acc_after", pa.float64(), "fraction", 0, 1, "accuracy after retraining"),
+    Column("label_acc", pa.float64(), "fraction", 0, 1, "teacher's labeling accuracy on the samples retrained on, "
+           "against the ground truth (null: not measured)", nullable=True),
+    Column("adapted_on", pa.int32(), "index", -1, None, "-1, or the segment the student was adapted on before "
+           "being measured on `segment` (a drift carry-over point: acc_before is the un-adapted student's)"),
 )
 
 CURVES = (
@@ -84,5 +91,5 @@ TABLES: dict[str, tuple[Column, ...]] = {"observations": OBSERVATIONS, "curves":
 
 def arrow_schema(kind: str) -> pa.Schema:
     cols = TABLES[kind]
-    return pa.schema([pa.field(c.name, c.type, nullable=False) for c in cols],
+    return pa.schema([pa.field(c.name, c.type, nullable=c.nullable) for c in cols],
                      metadata={SCHEMA_KEY: f"{kind}/{VERSIONS[kind]}".encode()})

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from ..errors import WorkloadError
 from ..gemm import GemmTable
+from .digits import ARCHITECTURES as DIGITS_ARCHITECTURES
+from .digits import digits_cnn
 from .layers import Layer, LayerList
 from .mobilenet import mobilenet_v2
 from .resnet import resnet
@@ -32,6 +34,8 @@ MODELS: dict[str, Callable[..., LayerList]] = {
     "vit_b_32": lambda attention=True: vit(32, attention=attention),
     "vit_b_16": lambda attention=True: vit(16, attention=attention),
     "mobilenet_v2": lambda **_: mobilenet_v2(),
+    # the demo stream's CNN family and teacher (workloads.zoo.digits)
+    **{name: (lambda name=name, **_: digits_cnn(name)) for name in DIGITS_ARCHITECTURES},
 }
 
 #: Published forward GMACs (torchvision model tables) for the models that have one.

@@ -5,6 +5,7 @@ from ._base import AllocationPolicy
 from .alert import Alert
 from .dacapo_spatial import DacapoSpatial
 from .dacapo_spatiotemporal import DacapoSpatiotemporal
+from .dynamic_ofa import DynamicOfa
 from .edgeol import EdgeOL
 from .ekya import Ekya
 from .ekya_spatial import EkyaSpatial
@@ -14,7 +15,7 @@ from .static import Static
 
 POLICIES: dict[str, type[AllocationPolicy]] = {
     cls.name: cls
-    for cls in (DacapoSpatiotemporal, DacapoSpatial, Ekya, EkyaSpatial, Eomu, Alert, EdgeOL, Static, Oracle)
+    for cls in (DacapoSpatiotemporal, DacapoSpatial, Ekya, EkyaSpatial, Eomu, Alert, DynamicOfa, EdgeOL, Static, Oracle)
 }
 
 __all__ = ["POLICIES", "AllocationPolicy", "Param", "WindowContext"]

@@ -45,6 +45,8 @@ class AllocationPolicy(ABC):
     experimental: ClassVar[bool] = False
     spatial: ClassVar[bool] = False  # needs a partitionable array (not a GPU)
     frozen_training: ClassVar[bool] = False  # reads the frozen-layer training costs
+    #: deploys members of a model family (`pairs.FAMILIES`) window by window (`Plan.curve_row`)
+    deploys_variants: ClassVar[bool] = False
 
     def __init__(self, costs: PairCosts, values: Mapping[str, object] | None = None, fps: float = 30.0,
                  seed: int = 0):
@@ -100,6 +102,8 @@ class AllocationPolicy(ABC):
         out = {"infer": infer, "label": infer, "val": infer, "train": train}
         if cls.frozen_training:
             out["train_frozen"] = train
+        if cls.deploys_variants:
+            out["variant_infer"] = infer
         return out
 
     def formats(self, param: str) -> np.ndarray:
@@ -141,15 +145,27 @@ class AllocationPolicy(ABC):
 # --- helpers shared by policies --------------------------------------------------------------
 
 
+def member_accuracy(ctx: WindowContext, member: int | None, fmt) -> np.ndarray:
+    """The accuracy a model-family member (a curves row, `CurveBook.family`; None: the student's
+    own curves) is predicted to have at the window's start, at the deployed progress."""
+    from dataclasses import replace
+
+    n = len(ctx.state.segment)
+    own = ctx if member is None else replace(ctx, curves=ctx.curves.with_rows(np.full(n, member)))
+    return own.curves.accuracy(own.on_first_segment(ctx.state.applied), np.full(n, ctx.step_segments[0]), fmt)
+
+
 def fmt_index(name: str) -> int:
     return FORMAT_NAMES.index(name)
 
 
-def fewest_inference_units(costs: PairCosts, fmt: int, fps: float) -> np.ndarray:
+def fewest_inference_units(costs: PairCosts, fmt: int, fps: float, variant: int | None = None) -> np.ndarray:
     """DaCapo's spatial step: the fewest rows (a multiple of the granularity) whose inference
     meets the frame rate, keeping at least one granule for the other sub-accelerator; a design
-    that cannot meet it anywhere gets all but one granule."""
-    table = costs.per_candidate("infer_s", fmt)
+    that cannot meet it anywhere gets all but one granule. `variant`: a model-family member's
+    inference (`PairCosts.variant_infer_s`) instead of the student's."""
+    table = costs.per_candidate("infer_s", fmt) if variant is None else \
+        costs.variant_infer_s[variant][costs.index, fmt, :]
     units = np.arange(table.shape[1])[None, :]
     g = costs.granularity[:, None]
     allowed = (units >= g) & (units % g == 0) & (units <= costs.units[:, None] - g)

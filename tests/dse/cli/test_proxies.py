@@ -29,3 +29,36 @@ def test_corrupt_file_exit_2(capsys, tmp_path):
     bad.write_text("nope")
     code, _, err = run(capsys, "proxies", "show", str(bad))
     assert code == 2 and err.startswith(f"error: {bad}: file:") and err.count("\n") == 1
+
+
+def test_proxies_check_on_the_shipped_demo_observations(capsys, tmp_path):
+    code, out, _ = run(capsys, "proxies", "check", str(DEFAULTS_DIR / "demo_observations.parquet"),
+                       "-o", str(tmp_path / "check.json"))
+    assert code == 0
+    for key in ("curve_rmse_median", "data_exponent_fitted", "drift_transfer_measured_median"):
+        assert f"{key}: " in out
+    assert (tmp_path / "check.json").stat().st_size > 0
+
+
+def test_proxies_profile_with_a_bad_spec_is_one_error_line(capsys, tmp_path):
+    spec = tmp_path / "p.toml"
+    spec.write_text('students = ["resnet18"]\nteacher = "wide_resnet50_2"\nscenario = "x"\nsegments = []\n'
+                    'checkpoints = {}\nbatch = 3\n')
+    code, _, err = run(capsys, "proxies", "profile", str(spec), "-o", str(tmp_path / "o.parquet"))
+    assert code == 2 and err.count("\n") == 1
+    assert ("batch" in err and "unknown key" in err) or "PyTorch" in err
+    assert not (tmp_path / "o.parquet").exists()
+
+
+def test_a_study_over_the_demo_family_runs_and_reports(capsys, tmp_path):
+    import pyarrow.parquet as pq
+
+    storage = str(tmp_path / "s") + "/"
+    code, _, err = run(capsys, "study", "start", "demo-family", "--n-trials", "60", "--storage", storage)
+    assert code == 0, err
+    code, out, err = run(capsys, "report", "demo-family", "--storage", storage, "--out", str(tmp_path / "r"))
+    assert code == 0, err
+    trials = pq.read_table(tmp_path / "r" / "trials.parquet").to_pylist()
+    complete = [t for t in trials if t["state"] == "COMPLETE"]
+    assert len(complete) == 60
+    assert {"dynamic-ofa", "alert", "dacapo-spatiotemporal"} <= {t["param.policy"] for t in complete}

@@ -1,0 +1,78 @@
+"""Dynamic-OFA (Lou et al., "Dynamic-OFA: Runtime DNN architecture switching for performance
+scaling on heterogeneous embedded platforms", CVPR Workshops 2021), adapted to continuous
+learning: one backbone's sub-networks (here a model family, `pairs.FAMILIES`, e.g. the demo's
+digits_cnn_s/m/l) share their weights, so retraining the largest adapts them all; at run time
+the deployed sub-network switches to the most accurate one the resources left allow.
+
+Here: a fixed share of the rows (`train_row_fraction`, at least one granule) labels and retrains
+as DaCapo's B-SA does (time-shared, no drift detection: `n_l` labels, then an epoch of `n_t`
+samples); inference gets the rest. Each window, among the members whose inference meets the frame
+rate on those rows, the one the proxy curves predict to be most accurate at the current
+adaptation is deployed; when none meets it, the one that processes the most frames. Training
+progress is the family's (epochs of the shared weights); a member's accuracy after e epochs is
+its own measured curve (`CurveBook.family`). A student without a family is a family of one: it
+is always deployed (a fixed spatial split).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..contracts import Plan, Schedule
+from ._base import AllocationPolicy, Param, WindowContext, member_accuracy, precision_params
+
+
+class DynamicOfa(AllocationPolicy):
+    name = "dynamic-ofa"
+    summary = "per window: the most accurate family member meeting the frame rate on the rows left after training"
+    paper = "Lou et al., Dynamic-OFA, CVPR Workshops 2021"
+    spatial = True
+    experimental = True
+    deploys_variants = True
+    params = {
+        "train_row_fraction": Param(0.5, 0.05, 0.95, doc="share of the rows that label and retrain"),
+        "n_t": Param(324, 16, 10000, integer=True, doc="samples per retraining epoch"),
+        "n_l": Param(108, 1, 10000, integer=True, doc="samples labeled between epochs"),
+        "c_b": Param(1080, 16, 100000, integer=True, doc="sample buffer capacity"),
+        **precision_params(),
+    }
+
+    def setup(self) -> None:
+        c = self.costs
+        self.members = list(range(len(c.variants))) if c.variants else [None]
+        g = c.granularity
+        train_rows = np.clip(np.ceil(self.p["train_row_fraction"] * c.units / g) * g, g, c.units - g).astype(np.int64)
+        self.infer_rows = c.units - train_rows
+        f_inf, f_train = self.formats("infer_precision"), self.formats("train_precision")
+        self.f_inf = f_inf
+        def infer(unit: str, v: int | None) -> np.ndarray:
+            rows = self.infer_rows
+            return c.pick(f"infer_{unit}", f_inf, rows) if v is None else c.pick_variant(f"variant_infer_{unit}", v,
+                                                                                          f_inf, rows)
+
+        self.processed = np.minimum(1.0, 1.0 / (self.fps * np.stack([infer("s", v) for v in self.members])))  # (V, C)
+        self.infer_j = np.stack([infer("j", v) for v in self.members])
+        period = self.p["n_l"] * c.pick("label_s", f_inf, train_rows) + self.p["n_t"] * c.pick("train_s", f_train,
+                                                                                                train_rows)
+        self.ok = np.isfinite(period) & (train_rows > 0)
+        self.period = np.where(self.ok, period, 1.0)
+        self.j_label = c.pick("label_j", f_inf, train_rows)
+        self.j_epoch = self.p["n_t"] * c.pick("train_j", f_train, train_rows)
+
+    def choose(self, ctx: WindowContext) -> np.ndarray:
+        """Per candidate, the family member to deploy this window."""
+        predicted = np.stack([member_accuracy(ctx, v, self.f_inf) for v in self.members])
+        meets = self.processed >= 1.0
+        best_meeting = np.argmax(np.where(meets, predicted, -np.inf), axis=0)
+        return np.where(meets.any(axis=0), best_meeting, np.argmax(self.processed, axis=0))
+
+    def plan(self, ctx: WindowContext) -> Plan:
+        v = self.choose(ctx)
+        cols = np.arange(self.n)
+        ok = self.ok
+        return Plan(processed=self.processed[v, cols], infer_format=self.f_inf, infer_j_per_frame=self.infer_j[v, cols],
+                    rates=Schedule.constant(np.where(ok, self.p["n_l"] / self.period, 0.0),
+                                            np.where(ok, 1.0 / self.period, 0.0)),
+                    n_steps=ctx.n_steps, buffer_capacity=self.p["c_b"],
+                    label_j_per_sample=np.where(ok, self.j_label, 0.0), epoch_j=np.where(ok, self.j_epoch, 0.0),
+                    curve_row=None if self.members == [None] else v)
