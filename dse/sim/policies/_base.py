@@ -37,6 +37,13 @@ def precision_params(note: str = "") -> dict[str, Param]:
             "train_precision": Param("mx9", choices=MX_FORMATS, doc=f"retraining format{note}")}
 
 
+def bsa_params() -> dict[str, Param]:
+    """The labeling/retraining cadence of DaCapo's B-SA that ALERT and Dynamic-OFA reuse."""
+    return {"n_t": Param(324, 16, 10000, integer=True, doc="samples per retraining epoch"),
+            "n_l": Param(108, 1, 10000, integer=True, doc="samples labeled between epochs"),
+            "c_b": Param(1080, 16, 100000, integer=True, doc="sample buffer capacity")}
+
+
 class AllocationPolicy(ABC):
     name: ClassVar[str]
     summary: ClassVar[str]

@@ -21,6 +21,7 @@ from ._base import (
     AllocationPolicy,
     Param,
     WindowContext,
+    bsa_params,
     fewest_inference_units,
     fmt_index,
     member_accuracy,
@@ -36,9 +37,7 @@ class Alert(AllocationPolicy):
     deploys_variants = True
     params = {
         "accuracy_goal": Param(0.80, 0.0, 1.0, doc="accuracy the inference variant must be predicted to reach"),
-        "n_t": Param(324, 16, 10000, integer=True, doc="samples per retraining epoch"),
-        "n_l": Param(108, 1, 10000, integer=True, doc="samples labeled between epochs"),
-        "c_b": Param(1080, 16, 100000, integer=True, doc="sample buffer capacity"),
+        **bsa_params(),
     }
 
     @classmethod

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..contracts import Plan, Schedule
-from ._base import AllocationPolicy, Param, WindowContext, member_accuracy, precision_params
+from ._base import AllocationPolicy, Param, WindowContext, bsa_params, member_accuracy, precision_params
 
 
 class DynamicOfa(AllocationPolicy):
@@ -31,9 +31,7 @@ class DynamicOfa(AllocationPolicy):
     deploys_variants = True
     params = {
         "train_row_fraction": Param(0.5, 0.05, 0.95, doc="share of the rows that label and retrain"),
-        "n_t": Param(324, 16, 10000, integer=True, doc="samples per retraining epoch"),
-        "n_l": Param(108, 1, 10000, integer=True, doc="samples labeled between epochs"),
-        "c_b": Param(1080, 16, 100000, integer=True, doc="sample buffer capacity"),
+        **bsa_params(),
         **precision_params(),
     }
 
