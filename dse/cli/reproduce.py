@@ -7,7 +7,7 @@ from tqdm import tqdm
 
 from ..reports import reproduce as rep
 from ..sim.curves import CurveBook
-from ..sim.pairs import PAIRS
+from ..sim.pairs import DACAPO_PAIRS
 from ..sim.uncertainty import Draws
 from .output import echo_written
 
@@ -32,7 +32,7 @@ def dacapo(out_dir: str, proxies: str | None, uncertainty: int | None, seed: int
     """Figure 9 for all systems, pairs and scenarios: CSV, Markdown and a bar plot in OUT."""
     book = CurveBook(proxies)  # a bad file fails here, before anything is written
     draws = Draws.sample(uncertainty, seed) if uncertainty else None
-    total = 2 * len(PAIRS) * len(rep.SYSTEMS)
+    total = 2 * len(DACAPO_PAIRS) * len(rep.SYSTEMS)
     note = f"Accuracy proxies: `{proxies}`.\n\n" if proxies else ""
     if draws is not None:
         note += f"{draws.n} uncertainty draws (seed {seed}).\n\n"

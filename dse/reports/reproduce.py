@@ -40,7 +40,7 @@ import numpy as np
 from workloads.files import atomic_path, write_text_atomic
 
 from ..sim.curves import CurveBook
-from ..sim.pairs import PAIRS
+from ..sim.pairs import DACAPO_PAIRS, PAIRS
 from ..sim.params import SimParams
 from ..sim.run import run_system
 from ..sim.uncertainty import Draws, interval
@@ -103,7 +103,7 @@ def figure9_values(vit_attention_off: bool, book: CurveBook | None = None, progr
     simulator's constants; `draws` (or a batch of constants as zero-spread draws) run together."""
     book = book or CurveBook()
     out = {}
-    for pair in pairs or tuple(PAIRS):
+    for pair in pairs or DACAPO_PAIRS:
         student, teacher = PAIRS[pair]
         vit_attention = not (vit_attention_off and student.startswith("vit"))
         for system in SYSTEMS:
@@ -191,7 +191,7 @@ def markdown(rows: list[dict], title: str) -> str:
            "|---|---|" + "---|" * (len(cols) + 2)]
     index = {(r["pair"], r["system"], r["scenario"]): r for r in rows}
     drawn = bool(rows) and "accuracy_p05" in rows[0]
-    for pair in PAIRS:
+    for pair in DACAPO_PAIRS:
         for system in SYSTEMS:
             cells = [index[(pair, system, c)] for c in cols]
             published = PUBLISHED.get(pair, {}).get(system)
@@ -216,18 +216,18 @@ def bar_plot(rows: list[dict], path: pathlib.Path) -> None:
     index = {(r["pair"], r["system"]): r["accuracy_pct"] for r in rows if r["scenario"] == "GMEAN"}
     fig, ax = plt.subplots(figsize=(11, 4.2))
     width = 0.8 / len(SYSTEMS)
-    x = np.arange(len(PAIRS))
+    x = np.arange(len(DACAPO_PAIRS))
     spread = {(r["pair"], r["system"]): (r["accuracy_pct"] - r["accuracy_p05"], r["accuracy_p95"] - r["accuracy_pct"])
               for r in rows if r["scenario"] == "GMEAN" and "accuracy_p05" in r}
     for i, system in enumerate(SYSTEMS):
-        ours = [index[(p, system)] for p in PAIRS]
-        err = np.array([spread[(p, system)] for p in PAIRS]).T if spread else None
+        ours = [index[(p, system)] for p in DACAPO_PAIRS]
+        err = np.array([spread[(p, system)] for p in DACAPO_PAIRS]).T if spread else None
         ax.bar(x + i * width, ours, width, label=system, yerr=err, capsize=0,
                error_kw={"ecolor": "#777777", "elinewidth": 0.9})
-        pub = [PUBLISHED.get(p, {}).get(system, np.nan) for p in PAIRS]
+        pub = [PUBLISHED.get(p, {}).get(system, np.nan) for p in DACAPO_PAIRS]
         ax.scatter(x + i * width, pub, color="black", marker="_", s=220, linewidths=2.2, zorder=3)
     ax.scatter([], [], color="black", marker="_", s=120, label="published (Fig. 9)")
-    ax.set_xticks(x + width * (len(SYSTEMS) - 1) / 2, list(PAIRS))
+    ax.set_xticks(x + width * (len(SYSTEMS) - 1) / 2, list(DACAPO_PAIRS))
     ax.set_ylabel("geomean accuracy over S1-S6 (%)")
     ax.set_ylim(60, 92)
     ax.legend(ncol=4, fontsize=8, loc="upper left")

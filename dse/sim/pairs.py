@@ -17,6 +17,9 @@ PAIRS: dict[str, tuple[str, str]] = {
     "digits-family": (DIGITS_FAMILY[-1], DIGITS_TEACHER),
 }
 
+#: DaCapo's three pairs (its Figure 9 and the GPU baselines' recipes are for these).
+DACAPO_PAIRS: tuple[str, ...] = ("resnet18-wrn50", "vit_b32-vit_b16", "resnet34-wrn101")
+
 #: training student -> the family members a model-family policy may deploy (smallest first). A
 #: family shares its training (one set of weights, as Dynamic-OFA's sub-networks): each member's
 #: accuracy after e epochs of it is that member's own measured curve.
