@@ -62,3 +62,22 @@ def test_a_study_over_the_demo_family_runs_and_reports(capsys, tmp_path):
     complete = [t for t in trials if t["state"] == "COMPLETE"]
     assert len(complete) == 60
     assert {"dynamic-ofa", "alert", "dacapo-spatiotemporal"} <= {t["param.policy"] for t in complete}
+
+
+def test_measured_curves_flow_into_a_study_through_its_proxies_key(capsys, tmp_path):
+    import pyarrow.parquet as pq
+
+    curves = tmp_path / "curves.parquet"
+    code, _, err = run(capsys, "proxies", "fit", str(DEFAULTS_DIR / "demo_observations.parquet"), "-o", str(curves))
+    assert code == 0, err
+    assert set(pq.read_table(curves).column("provenance").to_pylist()) == {"measured"}
+    study = tmp_path / "measured.toml"
+    study.write_text('name = "measured"\npairs = ["digits-family"]\nscenarios = ["demo"]\nproxies = "curves.parquet"\n'
+                     'n_trials = 20\nbatch_size = 10\n[objectives]\naccuracy_pct = "maximize"\n'
+                     '[accel]\nrows = {low = 4, high = 16, step = 4}\n[policy.dynamic-ofa]\n'
+                     'train_row_fraction = {low = 0.2, high = 0.8}\n')
+    code, _, err = run(capsys, "study", "start", str(study), "--storage", str(tmp_path / "s") + "/")
+    assert code == 0, err
+    code, out, _ = run(capsys, "study", "status", "measured", "--storage", str(tmp_path / "s") + "/",
+                       "--format", "json")
+    assert code == 0 and '"complete": 20' in out
