@@ -308,11 +308,19 @@ def value_at_seconds(curve: Curve, evaluations: int) -> float:
     return float(curve.seconds[pos]) if pos >= 0 else 0.0
 
 
+def ratio(a: float, b: float) -> float:
+    """a / b, where a zero b (nothing feasible found yet, or a sweep that finished no chunk in the
+    time) gives inf when a is positive and nan when both are zero."""
+    if b > 0:
+        return a / b
+    return float("inf") if a > 0 else float("nan")
+
+
 def joint_over_sequential(joint: list[Curve], sequential: list[Curve], at: int) -> dict:
     """Per-seed ratio of the joint run's hypervolume to the sequential run's, at `at` evaluations
     each: median and 95% bootstrap interval of the median."""
     by_seed = {c.seed: c for c in sequential}
-    ratios = [value_at(j, at) / value_at(by_seed[j.seed], at) for j in joint if j.seed in by_seed]
+    ratios = [ratio(value_at(j, at), value_at(by_seed[j.seed], at)) for j in joint if j.seed in by_seed]
     lo, hi = bootstrap_ci(ratios)
     return {"ratios": ratios, "median": float(np.median(ratios)), "ci95": [lo, hi]}
 
@@ -436,8 +444,8 @@ def search_evidence(spec: StudySpec, samplers: list[str], seeds: int, n_trials: 
             run = equal_time(spec, best["sampler"], seed, at)
             study, sweep, both = run["curves"]
             t = run["seconds"]
-            ratios.append(value_at(study, at) / value_at_time(sweep, t))
-            then_ratios.append(value_at_time(both, t) / value_at_time(sweep, t))
+            ratios.append(ratio(value_at(study, at), value_at_time(sweep, t)))
+            then_ratios.append(ratio(value_at_time(both, t), value_at_time(sweep, t)))
             crossings.append(crossover(study, sweep, at)["crossover_s"])
             reached = sweep.evaluations[sweep.seconds <= t]
             timed.append({"seed": seed, "seconds": t, "study_hv": value_at(study, at),

@@ -116,3 +116,9 @@ def test_with_sampler_keeps_population_size_between_genetic_samplers(tiny):
     assert ev.with_sampler(tiny, "nsga3").sampler_options == {"population_size": 10}
     assert ev.with_sampler(tiny, "random").sampler_options == {}
     assert dataclasses.replace(tiny, sampler="random").sampler == "random"
+
+
+def test_ratios_with_an_empty_denominator():
+    assert ev.ratio(2.0, 4.0) == 0.5
+    assert ev.ratio(1.0, 0.0) == float("inf")  # e.g. a sweep that finished no chunk in the study's time
+    assert np.isnan(ev.ratio(0.0, 0.0))
