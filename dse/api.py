@@ -289,19 +289,22 @@ def compare_samplers(path_or_name: str, samplers: Sequence[str] | None = None, s
                      reference_samples: int = 1_000_000, sequential: bool = True, equal_time_seeds: int = 3,
                      n_jobs: int = 2, out: str | None = None,
                      progress: Callable[[str], None] | None = None) -> tuple[dict, Written]:
-    """Every sampler on every seed at the study's budget against a reference front (a sweep of
-    `reference_samples`, the exact grid of a discrete space, or the existing sweep file
-    `reference`), joint against sequential co-design, and a study against a sweep of equal wall
-    time (`dse study compare-samplers`). Writes Parquet and a report page into `out` (default
-    out/NAME-samplers); returns the figures and what was written."""
+    """Every sampler (default: `evidence.default_samplers`) on every seed at the study's budget
+    against a reference front (a sweep of `reference_samples`, the exact grid of a discrete space,
+    or the existing sweep file `reference`), joint against sequential co-design, and a study
+    against a sweep of equal wall time (`dse study compare-samplers`). Writes Parquet and a report
+    page into `out` (default out/NAME-samplers); returns the figures and what was written."""
     import tempfile
 
     from .reports.samplers import write_evidence
-    from .search.evidence import DEFAULT_SAMPLERS, search_evidence
+    from .search.evidence import default_samplers, search_evidence
     from .search.spec import SAMPLERS, load_spec
 
     spec = load_spec(path_or_name)
-    names = list(samplers or DEFAULT_SAMPLERS)
+    names, note = (list(samplers), None) if samplers else default_samplers()
+    names = list(names)
+    if note and progress:
+        progress(f"note: {note}")
     unknown = [s for s in names if s not in SAMPLERS or s == "grid"]
     if unknown:
         raise DseError("--samplers", f"unknown sampler {unknown[0]!r} (known: "

@@ -399,12 +399,12 @@ def bench_search(spec_name: str = "dacapo-open", samplers: tuple[str, ...] | Non
     files and report page there."""
     import tempfile
 
-    from .search.evidence import DEFAULT_SAMPLERS, search_evidence
+    from .search.evidence import default_samplers, search_evidence
     from .search.spec import load_spec
 
     spec = load_spec(spec_name)
     with tempfile.TemporaryDirectory() as tmp:
-        evidence = search_evidence(spec, list(samplers or DEFAULT_SAMPLERS), seeds, n_trials,
+        evidence = search_evidence(spec, list(samplers or default_samplers()[0]), seeds, n_trials,
                                    f"{tmp}/reference.parquet", reference_samples,
                                    equal_time_seeds=equal_time_seeds, n_jobs=n_jobs)
     if out:

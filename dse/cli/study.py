@@ -87,8 +87,9 @@ def start(file: str, storage: str | None, n_trials: int | None, n_jobs: int, fre
 
 @study.command("compare-samplers")
 @click.argument("file")
-@click.option("--samplers", default=",".join(("nsga2", "nsga3", "random", "qmc")), show_default=True,
-              help="Comma-separated samplers (also tpe, gp; each runs on every seed).")
+@click.option("--samplers", default=None,
+              help="Comma-separated samplers (also tpe, gp; each runs on every seed). [nsga2,nsga3,random,qmc; "
+                   "qmc when SciPy is installed]")
 @click.option("--seeds", type=click.IntRange(1), default=10, show_default=True, help="Seeds per sampler.")
 @click.option("--n-trials", type=click.IntRange(1), help="Trials per run. [the study's n_trials]")
 @click.option("--reference", type=click.Path(exists=True, dir_okay=False),
@@ -101,14 +102,14 @@ def start(file: str, storage: str | None, n_trials: int | None, n_jobs: int, fre
               help="Seeds of the study-against-sweep comparison at equal wall time (0: skip).")
 @click.option("--n-jobs", type=click.IntRange(1), default=2, show_default=True, help="Runs in parallel.")
 @click.option("--out", help="Output folder. [out/NAME-samplers]")
-def compare_samplers(file: str, samplers: str, seeds: int, n_trials: int | None, reference: str | None,
+def compare_samplers(file: str, samplers: str | None, seeds: int, n_trials: int | None, reference: str | None,
                      reference_samples: int, sequential: bool, equal_time_seeds: int, n_jobs: int,
                      out: str | None) -> None:
     """Hypervolume against evaluations per sampler over seeds (median, 95% band), joint against
     sequential co-design, and a study against a sweep of equal wall time; Parquet and a report."""
     from ..api import compare_samplers as run
 
-    names = [s.strip() for s in samplers.split(",") if s.strip()]
+    names = [s.strip() for s in samplers.split(",") if s.strip()] if samplers else None
     figures, written = run(file, names, seeds, n_trials, reference=reference, reference_samples=reference_samples,
                            sequential=sequential, equal_time_seeds=equal_time_seeds, n_jobs=n_jobs, out=out,
                            progress=lambda m: click.echo(m, err=True))

@@ -29,8 +29,18 @@ from .study import tell_outcome
 from .sweep import chunks
 
 #: Samplers `compare_samplers` runs when none are named: every multi-objective sampler Optuna
-#: ships that runs here without extras at these budgets (tpe: minutes per 2,000 trials; gp: PyTorch).
+#: ships that runs at these budgets (tpe: minutes per 2,000 trials; gp: PyTorch); qmc needs SciPy.
 DEFAULT_SAMPLERS = ("nsga2", "nsga3", "random", "qmc")
+
+
+def default_samplers() -> tuple[tuple[str, ...], str | None]:
+    """`DEFAULT_SAMPLERS` that can run in this install, and a note on any left out."""
+    import importlib.util
+
+    if importlib.util.find_spec("scipy") is None:
+        note = "qmc left out: it needs SciPy (pip install 'cl-dse[qmc]')"
+        return tuple(s for s in DEFAULT_SAMPLERS if s != "qmc"), note
+    return DEFAULT_SAMPLERS, None
 #: Bootstrap resamples for confidence intervals (seeded, so a report is reproducible).
 BOOTSTRAP = 10_000
 
