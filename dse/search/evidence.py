@@ -431,7 +431,8 @@ def search_evidence(spec: StudySpec, samplers: list[str], seeds: int, n_trials: 
     curves = compare_samplers(spec, samplers, seed_list, n_trials, n_jobs)
     summary = sampler_summary(curves, reference_hv, at)
     best = max(summary, key=lambda r: r["hv_fraction_median"])
-    figures: dict = {"seeds": float(seeds), "trials": float(n_trials), "reference": reference,
+    # the `*_at_2000` keys (the bench's names) hold the values after `at` = min(2000, n_trials) trials
+    figures: dict = {"seeds": float(seeds), "trials": float(n_trials), "at_trials": float(at), "reference": reference,
                      "best_sampler": best["sampler"], "hv_fraction_at_2000": best["hv_fraction_median"],
                      "hv_fraction_at_2000_ci95": [best["hv_fraction_ci95_low"], best["hv_fraction_ci95_high"]],
                      "trials_to_99pct": best["trials_to_99pct_median"]}
