@@ -146,7 +146,8 @@ def run_sequential(spec: StudySpec, seed: int, n_trials: int, hardware_share: fl
     """Size the hardware first, then tune the policy: `hardware_share` of the budget searches the
     accelerator with the first policy at its defaults; the rest searches the policy (which one,
     and its parameters) on the hardware of that phase's feasible Pareto designs. The curve runs
-    over both phases, so the final hypervolume is the sequential workflow's whole front."""
+    over both phases, so the final hypervolume is the sequential workflow's whole front. When
+    phase one finds no feasible design there is nothing to tune on, and the run ends there."""
     first = max(int(round(n_trials * hardware_share)), spec.batch_size)
     fixed = _fixed_policy(spec)
     curve1, tracker, study1 = run_curve(fixed, spec.sampler, seed, first, label="sequential")
