@@ -31,3 +31,21 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> None:
     """`path.write_text(text)`, atomically."""
     with atomic_path(path) as tmp:
         pathlib.Path(tmp).write_text(text)
+
+
+def json_text(obj, indent: int = 2) -> str:
+    """Strict JSON: non-finite floats (a sampler that never reached 99%, an empty denominator)
+    become null, which every JSON reader accepts (Python's default writes Infinity and NaN)."""
+    import json
+    import math
+
+    def clean(value):
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [clean(v) for v in value]
+        return value
+
+    return json.dumps(clean(obj), indent=indent, allow_nan=False)

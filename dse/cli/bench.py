@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import click
+
+from workloads.files import json_text
 
 from ..bench import SECTIONS
 
@@ -21,7 +21,7 @@ def bench(only: tuple[str, ...], fmt: str) -> None:
             click.echo(f"running {name} ...", err=True)
         results.update(SECTIONS[name]())
     if fmt == "json":
-        click.echo(json.dumps(results, indent=2))
+        click.echo(json_text(results))  # strict JSON: a figure that is infinite or undefined is null
     else:
         width = max(map(len, results))
         for key, value in results.items():

@@ -4,14 +4,13 @@ per sampler), against wall time (study, sweep, sweep-then-study), and its Parque
 from __future__ import annotations
 
 import html
-import json
 import pathlib
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from workloads.files import atomic_path, write_text_atomic
+from workloads.files import atomic_path, json_text, write_text_atomic
 
 from ..search.evidence import Evidence, band, curves_table
 from ..search.spec import StudySpec
@@ -86,7 +85,7 @@ def write_evidence(evidence: Evidence, spec: StudySpec, out_dir: str) -> Written
     _write_parquet(pa.Table.from_pylist(evidence.samplers), out / "samplers.parquet")
     if evidence.equal_time:
         _write_parquet(pa.Table.from_pylist(evidence.equal_time), out / "equal_time.parquet")
-    write_text_atomic(out / "figures.json", json.dumps(evidence.figures, indent=2) + "\n")
+    write_text_atomic(out / "figures.json", json_text(evidence.figures) + "\n")
     note = missing_plotting()
     images = []
     if note is None:
@@ -123,7 +122,9 @@ def _pct(x: float) -> str:
 
 
 def readme_block(figures: dict, samplers: list[dict]) -> str:
-    """The README's search-evidence table (Markdown), from `figures.json` and `samplers.parquet`."""
+    """The README's search-evidence table (Markdown), from `figures.json` and `samplers.parquet`
+    (in figures.json an infinite or undefined figure is null: it is shown as "nan")."""
+    figures = {k: (float("nan") if v is None else v) for k, v in figures.items()}
     seeds = int(figures["seeds"])
     lines = [README_START,
              f"Measured by `scripts/search_evidence.py` (`dse bench --only search`) on dacapo-open: {seeds} seeds per "
@@ -141,7 +142,7 @@ def readme_block(figures: dict, samplers: list[dict]) -> str:
                      f"| {r['seconds_median']:.1f} |")
     lines.append("")
     if "joint_over_sequential_hv" in figures:
-        lo, hi = figures["joint_over_sequential_ci95"]
+        lo, hi = (float("nan") if v is None else v for v in figures["joint_over_sequential_ci95"])
         lines.append(f"* Joint over sequential co-design (hypervolume at 2,000 trials each, per seed): median "
                      f"{figures['joint_over_sequential_hv']:.4f}, 95% CI {lo:.4f}-{hi:.4f}.")
     if "study_over_sweep_hv_equal_time" in figures:

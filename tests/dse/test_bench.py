@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from dse.bench import bench_accel, bench_cl, bench_studies
 from tests.cli_helpers import TINY
 
@@ -65,3 +67,13 @@ def test_search_bench_smoke_run_prints_its_keys(tmp_path):
     assert 0 < figures["hv_fraction_at_2000"] <= 1.05 and figures["joint_over_sequential_hv"] > 0
     assert {p.name for p in (tmp_path / "evidence").iterdir()} >= {
         "curves.parquet", "samplers.parquet", "equal_time.parquet", "figures.json", "index.html", "samplers.png"}
+
+
+def test_bench_json_is_strict_json_with_null_for_figures_that_are_not_finite():
+    import json
+
+    from workloads.files import json_text
+
+    text = json_text({"trials_to_99pct": float("inf"), "ci": [1.0, float("nan")], "best_sampler": "nsga3"})
+    assert json.loads(text, parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}")) == {
+        "trials_to_99pct": None, "ci": [1.0, None], "best_sampler": "nsga3"}
