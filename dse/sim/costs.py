@@ -75,12 +75,18 @@ class PairCosts:
 
     def pick(self, field: str, fmt: np.ndarray | int, units: np.ndarray) -> np.ndarray:
         """field[c, fmt[c], units[c]] for every candidate c (units clipped to the table)."""
-        table = getattr(self, field)
-        return table[self.index, np.broadcast_to(fmt, self.index.shape), np.clip(units, 0, table.shape[2] - 1)]
+        return self._pick(getattr(self, field), fmt, units)
 
-    def pick_variant(self, field: str, variant: int, fmt: np.ndarray | int, units: np.ndarray) -> np.ndarray:
-        """`pick` on family member `variant`'s inference table (`variant_infer_s` / `_j`)."""
-        table = getattr(self, field)[variant]
+    def member_infer(self, unit: str, member: int | None, fmt: np.ndarray | int, units: np.ndarray) -> np.ndarray:
+        """`pick` of inference seconds (`unit` "s") or joules ("j") of a model-family member
+        (`variants[member]`), or of the student itself for member None."""
+        return self._pick(self.member_infer_table(unit, member), fmt, units)
+
+    def member_infer_table(self, unit: str, member: int | None) -> np.ndarray:
+        """(designs, formats, units + 1) inference table of a family member, or of the student (None)."""
+        return getattr(self, f"infer_{unit}") if member is None else getattr(self, f"variant_infer_{unit}")[member]
+
+    def _pick(self, table: np.ndarray, fmt: np.ndarray | int, units: np.ndarray) -> np.ndarray:
         return table[self.index, np.broadcast_to(fmt, self.index.shape), np.clip(units, 0, table.shape[2] - 1)]
 
     def per_candidate(self, field: str, fmt: int) -> np.ndarray:

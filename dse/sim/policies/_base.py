@@ -17,7 +17,7 @@ import numpy as np
 from accel import FORMAT_NAMES
 
 from ...errors import DseError
-from ..contracts import Param, Plan, WindowContext
+from ..contracts import Param, Plan, Schedule, WindowContext
 from ..costs import PairCosts
 from ..seeding import candidate_seeds
 
@@ -42,6 +42,25 @@ def bsa_params() -> dict[str, Param]:
     return {"n_t": Param(324, 16, 10000, integer=True, doc="samples per retraining epoch"),
             "n_l": Param(108, 1, 10000, integer=True, doc="samples labeled between epochs"),
             "c_b": Param(1080, 16, 100000, integer=True, doc="sample buffer capacity")}
+
+
+def bsa_cadence(costs: PairCosts, p: Mapping[str, np.ndarray], f_label, f_train, rows: np.ndarray
+                ) -> dict[str, np.ndarray]:
+    """B-SA on `rows` rows (`bsa_params`): label n_l samples, then run an epoch of n_t, over and
+    over. The period of one round (inf where there are no rows or no way to run), the energy of a
+    labeled sample and of an epoch."""
+    period = p["n_l"] * costs.pick("label_s", f_label, rows) + p["n_t"] * costs.pick("train_s", f_train, rows)
+    return {"period": np.where(rows > 0, period, np.inf), "j_label": costs.pick("label_j", f_label, rows),
+            "j_epoch": p["n_t"] * costs.pick("train_j", f_train, rows)}
+
+
+def bsa_plan(p: Mapping[str, np.ndarray], period: np.ndarray, j_label: np.ndarray, j_epoch: np.ndarray) -> dict:
+    """The `Plan` fields of a `bsa_cadence` (nothing labeled or trained where it cannot run)."""
+    ok = np.isfinite(period)
+    safe = np.where(ok, period, 1.0)
+    return {"rates": Schedule.constant(np.where(ok, p["n_l"] / safe, 0.0), np.where(ok, 1.0 / safe, 0.0)),
+            "buffer_capacity": p["c_b"], "label_j_per_sample": np.where(ok, j_label, 0.0),
+            "epoch_j": np.where(ok, j_epoch, 0.0)}
 
 
 class AllocationPolicy(ABC):
@@ -171,8 +190,7 @@ def fewest_inference_units(costs: PairCosts, fmt: int, fps: float, variant: int 
     meets the frame rate, keeping at least one granule for the other sub-accelerator; a design
     that cannot meet it anywhere gets all but one granule. `variant`: a model-family member's
     inference (`PairCosts.variant_infer_s`) instead of the student's."""
-    table = costs.per_candidate("infer_s", fmt) if variant is None else \
-        costs.variant_infer_s[variant][costs.index, fmt, :]
+    table = costs.member_infer_table("s", variant)[costs.index, fmt, :]
     units = np.arange(table.shape[1])[None, :]
     g = costs.granularity[:, None]
     allowed = (units >= g) & (units % g == 0) & (units <= costs.units[:, None] - g)

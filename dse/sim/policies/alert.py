@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..contracts import Plan, Schedule
+from ..contracts import Plan
 from ._base import (
     MX_FORMATS,
     AllocationPolicy,
     Param,
     WindowContext,
+    bsa_cadence,
     bsa_params,
+    bsa_plan,
     fewest_inference_units,
     fmt_index,
     member_accuracy,
@@ -47,24 +49,18 @@ class Alert(AllocationPolicy):
 
     def setup(self) -> None:
         c = self.costs
-        f_train = fmt_index("mx9")
+        f_label, f_train = fmt_index("mx6"), fmt_index("mx9")
         self.options = []
         members = range(len(c.variants)) if c.variants else [None]
         for v, name in ((v, name) for v in members for name in MX_FORMATS):
             f = fmt_index(name)
             rows = fewest_inference_units(c, f, self.fps, v)
-            b = c.units - rows
-            t_inf = c.pick("infer_s", f, rows) if v is None else c.pick_variant("variant_infer_s", v, f, rows)
-            j_inf = c.pick("infer_j", f, rows) if v is None else c.pick_variant("variant_infer_j", v, f, rows)
-            period = (self.p["n_l"] * c.pick("label_s", fmt_index("mx6"), b)
-                      + self.p["n_t"] * c.pick("train_s", f_train, b))
             self.options.append({
-                "v": v, "f": f, "processed": np.minimum(1.0, 1.0 / (self.fps * t_inf)), "j_inf": j_inf,
-                "period": np.where(b > 0, period, np.inf), "j_label": c.pick("label_j", fmt_index("mx6"), b),
-                "j_epoch": self.p["n_t"] * c.pick("train_j", f_train, b)})
+                "v": v, "f": f, "processed": np.minimum(1.0, 1.0 / (self.fps * c.member_infer("s", v, f, rows))),
+                "j_inf": c.member_infer("j", v, f, rows),
+                **bsa_cadence(c, self.p, f_label, f_train, c.units - rows)})
 
     def plan(self, ctx: WindowContext) -> Plan:
-        s = ctx.n_steps
         predicted = np.stack([o["processed"] * member_accuracy(ctx, o["v"], o["f"]) for o in self.options])
         energy = np.stack([o["j_inf"] * np.where(o["processed"] > 0, 1.0, np.inf) for o in self.options])
         meets = predicted >= self.p["accuracy_goal"]
@@ -72,10 +68,6 @@ class Alert(AllocationPolicy):
                           np.argmax(predicted, axis=0))
         field = {k: np.choose(choice, [o[k] for o in self.options]) for k in self.options[0] if k != "v"}
         member = None if self.options[0]["v"] is None else np.array([self.options[i]["v"] for i in choice])
-        ok = np.isfinite(field["period"])
-        period = np.where(ok, field["period"], 1.0)
         return Plan(processed=field["processed"], infer_format=field["f"], infer_j_per_frame=field["j_inf"],
-                    rates=Schedule.constant(np.where(ok, self.p["n_l"] / period, 0.0), np.where(ok, 1.0 / period, 0.0)),
-                    n_steps=s, buffer_capacity=self.p["c_b"],
-                    label_j_per_sample=np.where(ok, field["j_label"], 0.0),
-                    epoch_j=np.where(ok, field["j_epoch"], 0.0), curve_row=member)
+                    n_steps=ctx.n_steps, curve_row=member,
+                    **bsa_plan(self.p, field["period"], field["j_label"], field["j_epoch"]))

@@ -18,8 +18,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..contracts import Plan, Schedule
-from ._base import AllocationPolicy, Param, WindowContext, bsa_params, member_accuracy, precision_params
+from ..contracts import Plan
+from ._base import (
+    AllocationPolicy,
+    Param,
+    WindowContext,
+    bsa_cadence,
+    bsa_params,
+    bsa_plan,
+    member_accuracy,
+    precision_params,
+)
 
 
 class DynamicOfa(AllocationPolicy):
@@ -41,21 +50,11 @@ class DynamicOfa(AllocationPolicy):
         g = c.granularity
         train_rows = np.clip(np.ceil(self.p["train_row_fraction"] * c.units / g) * g, g, c.units - g).astype(np.int64)
         self.infer_rows = c.units - train_rows
-        f_inf, f_train = self.formats("infer_precision"), self.formats("train_precision")
-        self.f_inf = f_inf
-        def infer(unit: str, v: int | None) -> np.ndarray:
-            rows = self.infer_rows
-            return c.pick(f"infer_{unit}", f_inf, rows) if v is None else c.pick_variant(f"variant_infer_{unit}", v,
-                                                                                          f_inf, rows)
-
-        self.processed = np.minimum(1.0, 1.0 / (self.fps * np.stack([infer("s", v) for v in self.members])))  # (V, C)
-        self.infer_j = np.stack([infer("j", v) for v in self.members])
-        period = self.p["n_l"] * c.pick("label_s", f_inf, train_rows) + self.p["n_t"] * c.pick("train_s", f_train,
-                                                                                                train_rows)
-        self.ok = np.isfinite(period) & (train_rows > 0)
-        self.period = np.where(self.ok, period, 1.0)
-        self.j_label = c.pick("label_j", f_inf, train_rows)
-        self.j_epoch = self.p["n_t"] * c.pick("train_j", f_train, train_rows)
+        self.f_inf = self.formats("infer_precision")
+        t = np.stack([c.member_infer("s", v, self.f_inf, self.infer_rows) for v in self.members])
+        self.processed = np.minimum(1.0, 1.0 / (self.fps * t))  # (members, C)
+        self.infer_j = np.stack([c.member_infer("j", v, self.f_inf, self.infer_rows) for v in self.members])
+        self.cadence = bsa_cadence(c, self.p, self.f_inf, self.formats("train_precision"), train_rows)
 
     def choose(self, ctx: WindowContext) -> np.ndarray:
         """Per candidate, the family member to deploy this window."""
@@ -67,10 +66,6 @@ class DynamicOfa(AllocationPolicy):
     def plan(self, ctx: WindowContext) -> Plan:
         v = self.choose(ctx)
         cols = np.arange(self.n)
-        ok = self.ok
         return Plan(processed=self.processed[v, cols], infer_format=self.f_inf, infer_j_per_frame=self.infer_j[v, cols],
-                    rates=Schedule.constant(np.where(ok, self.p["n_l"] / self.period, 0.0),
-                                            np.where(ok, 1.0 / self.period, 0.0)),
-                    n_steps=ctx.n_steps, buffer_capacity=self.p["c_b"],
-                    label_j_per_sample=np.where(ok, self.j_label, 0.0), epoch_j=np.where(ok, self.j_epoch, 0.0),
-                    curve_row=None if self.members == [None] else v)
+                    n_steps=ctx.n_steps, curve_row=None if self.members == [None] else v,
+                    **bsa_plan(self.p, **self.cadence))
