@@ -73,7 +73,7 @@ def _history(trials: list, spec: StudySpec) -> list[tuple[int, float]]:
     values = np.array([t.values for t in trials], dtype=float).reshape(len(trials), len(spec.objectives))
     ok = np.array([st.feasible(t) for t in trials], dtype=bool)
     losses = pareto.to_losses(values, spec.directions)
-    ref = pareto.to_losses(np.array([[spec.hypervolume_reference[o] for o in spec.objectives]]), spec.directions)[0]
+    ref = spec.reference_losses()
     marks = sorted({int(x) for x in np.linspace(1, len(trials), min(HISTORY_POINTS, len(trials)))})
     return [(m, pareto.hypervolume(losses[:m][ok[:m]], ref)) for m in marks] if trials else []
 

@@ -41,6 +41,8 @@ def default_samplers() -> tuple[tuple[str, ...], str | None]:
         note = "qmc left out: it needs SciPy (pip install 'cl-dse[qmc]')"
         return tuple(s for s in DEFAULT_SAMPLERS if s != "qmc"), note
     return DEFAULT_SAMPLERS, None
+
+
 #: Bootstrap resamples for confidence intervals (seeded, so a report is reproducible).
 BOOTSTRAP = 10_000
 
@@ -64,7 +66,7 @@ class FrontTracker:
         self.directions = spec.directions
         self.objectives = spec.objectives
         self.limits = spec.limits()
-        self.ref = reference_point(spec)
+        self.ref = spec.reference_losses()
         self.front = np.zeros((0, len(spec.objectives)))
         self.candidates: list[dict] = []  # the candidate behind each front point
 
@@ -86,10 +88,6 @@ class FrontTracker:
         order = np.argsort(self.front[:, 0], kind="stable") if len(self.front) else np.zeros(0, int)
         picks = np.unique(np.linspace(0, len(order) - 1, min(top, len(order))).round().astype(int))
         return [self.candidates[order[i]] for i in picks] if len(order) else []
-
-
-def reference_point(spec: StudySpec) -> np.ndarray:
-    return pareto.to_losses(np.array([[spec.hypervolume_reference[o] for o in spec.objectives]]), spec.directions)[0]
 
 
 def with_sampler(spec: StudySpec, sampler: str) -> StudySpec:
@@ -221,6 +219,15 @@ def bootstrap_ci(values, statistic=np.median, level: float = 0.95, seed: int = 0
     return float(lo), float(hi)
 
 
+def _step(xs: np.ndarray, ys: np.ndarray, x, before: float = 0.0):
+    """A curve read as a step function: ys at the last xs at or before x (ascending xs), `before`
+    ahead of its first point; x may be an array."""
+    pos = np.searchsorted(xs, x, side="right") - 1
+    if len(ys) == 0:
+        return np.full(np.shape(x), before) if np.ndim(x) else before
+    return np.where(pos >= 0, ys[np.clip(pos, 0, None)], before)
+
+
 def band(table: pa.Table, run: str, at: np.ndarray, x: str = "evaluations") -> dict[str, np.ndarray]:
     """Median hypervolume fraction of `run` over seeds at each `at`, with a 95% bootstrap band of
     the median (each seed's curve is a step function: its value at the last batch before `at`)."""
@@ -231,8 +238,7 @@ def band(table: pa.Table, run: str, at: np.ndarray, x: str = "evaluations") -> d
         idx = [j for j, v in enumerate(t["seed"]) if v == s]
         xs = np.array([t[x][j] for j in idx], dtype=float)
         ys = np.array([t["hv_fraction"][j] for j in idx], dtype=float)
-        pos = np.searchsorted(xs, at, side="right") - 1
-        per_seed[i] = np.where(pos >= 0, ys[np.clip(pos, 0, None)], 0.0)
+        per_seed[i] = _step(xs, ys, at)
     med = np.median(per_seed, axis=0)
     ci = np.array([bootstrap_ci(per_seed[:, k]) for k in range(len(at))]).reshape(len(at), 2)
     return {"at": np.asarray(at), "median": med, "low": ci[:, 0], "high": ci[:, 1], "per_seed": per_seed}
@@ -246,15 +252,12 @@ def trials_to_fraction(curve: Curve, reference_hv: float, fraction: float) -> fl
 
 def value_at(curve: Curve, evaluations: int) -> float:
     """Hypervolume after the last batch that ends at or before `evaluations`."""
-    pos = np.searchsorted(curve.evaluations, evaluations, side="right") - 1
-    return float(curve.hypervolume[pos]) if pos >= 0 else 0.0
+    return float(_step(curve.evaluations, curve.hypervolume, evaluations))
 
 
 def value_at_time(curve: Curve, seconds: float, added_s_per_evaluation: float = 0.0) -> float:
     """Hypervolume reached within `seconds`, had every evaluation cost `added_s_per_evaluation` more."""
-    clock = curve.seconds + curve.evaluations * added_s_per_evaluation
-    pos = np.searchsorted(clock, seconds, side="right") - 1
-    return float(curve.hypervolume[pos]) if pos >= 0 else 0.0
+    return float(_step(curve.seconds + curve.evaluations * added_s_per_evaluation, curve.hypervolume, seconds))
 
 
 def reference_front(spec: StudySpec, path: str, samples: int, n_jobs: int = 2) -> tuple[float, str]:
@@ -315,8 +318,7 @@ def sampler_summary(curves: list[Curve], reference_hv: float, at: int) -> list[d
 
 def value_at_seconds(curve: Curve, evaluations: int) -> float:
     """Seconds a run took for its first `evaluations`."""
-    pos = np.searchsorted(curve.evaluations, evaluations, side="right") - 1
-    return float(curve.seconds[pos]) if pos >= 0 else 0.0
+    return float(_step(curve.evaluations, curve.seconds, evaluations))
 
 
 def ratio(a: float, b: float) -> float:

@@ -29,9 +29,8 @@ def _read(path: str, spec: StudySpec) -> pa.Table:
     return pq.read_table(path, columns=[c for c in dict.fromkeys(wanted) if c in names])
 
 
-def _feasible_values(path: str, spec: StudySpec) -> np.ndarray:
-    """Objective values (rows) of a sweep file's feasible candidates under the study's budgets."""
-    table = _read(path, spec)
+def _feasible_values(table: pa.Table, spec: StudySpec) -> np.ndarray:
+    """Objective values (rows) of a sweep table's feasible candidates under the study's budgets."""
     if table.num_rows == 0 or "metric." + spec.objectives[0] not in table.column_names:
         return np.zeros((0, len(spec.objectives)))
     ok = _feasible_mask(table, spec)
@@ -40,15 +39,15 @@ def _feasible_values(path: str, spec: StudySpec) -> np.ndarray:
 
 def sweep_front(path: str, spec: StudySpec) -> list[dict]:
     """The feasible Pareto front of a sweep file, as objective dicts."""
-    values = _feasible_values(path, spec)
+    values = _feasible_values(_read(path, spec), spec)
     mask = pareto.nondominated(pareto.to_losses(values, spec.directions))
     return [dict(zip(spec.objectives, row, strict=True)) for row in values[mask]]
 
 
 def sweep_hypervolume(path: str, spec: StudySpec) -> float:
     """Hypervolume of the feasible candidates of a sweep file, with the study's reference point."""
-    losses = pareto.to_losses(_feasible_values(path, spec), spec.directions)
-    ref = pareto.to_losses(np.array([[spec.hypervolume_reference[o] for o in spec.objectives]]), spec.directions)[0]
+    losses = pareto.to_losses(_feasible_values(_read(path, spec), spec), spec.directions)
+    ref = spec.reference_losses()
     return pareto.hypervolume(losses, ref)
 
 
@@ -57,9 +56,10 @@ def best_candidates(path: str, spec: StudySpec, top: int) -> list[dict]:
     typed as the study's distributions expect (the sweep file stores them as text)."""
     from .space import POLICY_PARAM, _encode
 
-    t = pq.read_table(path).to_pydict()
-    values = _feasible_values(path, spec)
-    ok_rows = np.flatnonzero(_feasible_mask(_read(path, spec), spec))
+    table = pq.read_table(path)  # read once: the parameters, feasibility and objectives
+    values = _feasible_values(table, spec)
+    ok_rows = np.flatnonzero(_feasible_mask(table, spec))
+    t = table.to_pydict()
     mask = pareto.nondominated(pareto.to_losses(values, spec.directions))
     rows = ok_rows[mask]
     sign = -1.0 if spec.directions[0] == "maximize" else 1.0

@@ -92,6 +92,14 @@ class StudySpec:
     def directions(self) -> list[str]:
         return [OBJECTIVES[o][0] for o in self.objectives]
 
+    def reference_losses(self):
+        """The hypervolume reference point as losses (every objective minimised: `pareto.to_losses`)."""
+        import numpy as np
+
+        from .pareto import to_losses
+
+        return to_losses(np.array([[self.hypervolume_reference[o] for o in self.objectives]]), self.directions)[0]
+
     def limits(self) -> dict[str, float]:
         """metric -> upper limit, for the study's constraints: the one feasibility rule (a trial's
         constraint value is metric - limit, feasible when <= 0)."""

@@ -372,7 +372,7 @@ def front(study: optuna.Study, spec: StudySpec) -> tuple[list[optuna.trial.Froze
     keep = np.array([feasible(t) for t in trials], dtype=bool)
     trials = [t for t, k in zip(trials, keep, strict=True) if k]
     losses = pareto.to_losses(values[keep], spec.directions)
-    ref = pareto.to_losses(np.array([[spec.hypervolume_reference[o] for o in spec.objectives]]), spec.directions)[0]
+    ref = spec.reference_losses()
     mask = pareto.nondominated(losses) if len(losses) else np.zeros(0, dtype=bool)
     return [t for t, m in zip(trials, mask, strict=True) if m], pareto.hypervolume(losses, ref)
 
