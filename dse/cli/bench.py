@@ -7,6 +7,7 @@ import click
 from workloads.files import json_text
 
 from ..bench import SECTIONS
+from .output import figure_text
 
 
 @click.command()
@@ -25,6 +26,4 @@ def bench(only: tuple[str, ...], fmt: str) -> None:
     else:
         width = max(map(len, results))
         for key, value in results.items():
-            shown = f"{value:,.4g}" if isinstance(value, int | float) else \
-                ", ".join(f"{v:.4g}" for v in value) if isinstance(value, list) else str(value)
-            click.echo(f"{key.ljust(width)}  {shown}")
+            click.echo(f"{key.ljust(width)}  {figure_text(value, grouped=True)}")

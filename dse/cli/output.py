@@ -18,6 +18,16 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+def figure_text(value: object, grouped: bool = False) -> str:
+    """One measured figure for a `key: value` line: 4 significant digits, a list as its items;
+    `grouped` also groups thousands and formats integers the same way (`dse bench`'s table)."""
+    if isinstance(value, list):
+        return ", ".join(f"{v:.4g}" for v in value)
+    if grouped and isinstance(value, int | float):
+        return f"{value:,.4g}"
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
 def render(rows: list[dict], fmt: str, extra: dict | None = None) -> str:
     """Rows (dicts with the same keys) in `fmt`; `extra` is shown under a table or merged in JSON."""
     if fmt == "json":

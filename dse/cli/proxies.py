@@ -10,7 +10,7 @@ from workloads.proxies import fit_observations, read_proxies, write_proxies
 from workloads.proxies.io import group_rows
 
 from ..errors import DseError
-from .output import render
+from .output import figure_text, render
 
 
 @click.group()
@@ -99,4 +99,4 @@ def check_cmd(observations: str, output: str | None, fmt: str) -> None:
         click.echo(json.dumps(summary, indent=1))
     else:
         for key, value in summary.items():
-            click.echo(f"{key}: {value:.4g}" if isinstance(value, float) else f"{key}: {value}")
+            click.echo(f"{key}: {figure_text(value)}")

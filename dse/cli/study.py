@@ -14,7 +14,7 @@ from ..search.export import trials_table, write_table
 from ..search.spec import load_spec
 from ..search.stopping import DEFAULT_PLATEAU_TOLERANCE, StopRule, describe_stop
 from ..search.storage import storage_exists
-from .output import render
+from .output import figure_text, render
 
 STORAGE = click.option("--storage", help="A folder of study journals (DIR/), a journal file or an Optuna storage URL. "
                                          "[.dse/]")
@@ -114,9 +114,7 @@ def compare_samplers(file: str, samplers: str | None, seeds: int, n_trials: int 
                            sequential=sequential, equal_time_seeds=equal_time_seeds, n_jobs=n_jobs, out=out,
                            progress=lambda m: click.echo(m, err=True))
     for key, value in figures.items():
-        shown = ", ".join(f"{v:.4g}" for v in value) if isinstance(value, list) else \
-            f"{value:.4g}" if isinstance(value, float) else str(value)
-        click.echo(f"{key}: {shown}")
+        click.echo(f"{key}: {figure_text(value)}")
     if written.skipped:
         click.echo(f"note: skipped {written.skipped}", err=True)
     click.echo(f"wrote {written.out_dir}/index.html")
