@@ -16,6 +16,7 @@ resumed run writes the same table as an uninterrupted one.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import pathlib
@@ -146,7 +147,10 @@ def _load_or_pretrain(source, name: str, folder: pathlib.Path, spec: ProfileSpec
     return model
 
 
-def _run_task(spec: ProfileSpec, source, models: dict, task: tuple[str, int, int, int]) -> pa.Table:
+def _run_task(spec: ProfileSpec, source, models: dict, task: tuple[str, int, int, int],
+              evaluation: Callable, accuracy_before: Callable) -> pa.Table:
+    """One task's rows; `evaluation(segment)` and `accuracy_before(student, segment)` are the
+    profile's cached evaluation sets and un-adapted accuracies."""
     import copy
 
     from . import nets
@@ -156,9 +160,8 @@ def _run_task(spec: ProfileSpec, source, models: dict, task: tuple[str, int, int
     x, y_true = source.stream(seg, n)
     labels = nets.predict(models[spec.teacher], x)
     label_acc = float(np.mean(labels == y_true))
-    ex, ey = source.evaluation(seg)
-    base = models[student]
-    before = nets.accuracy(base, ex, ey)
+    ex, ey = evaluation(seg)
+    before = accuracy_before(student, seg)
     rows: list[dict] = []
 
     def row(segment, epochs, precision, acc_after, acc_before=before, adapted_on=-1, label=label_acc):
@@ -171,13 +174,12 @@ def _run_task(spec: ProfileSpec, source, models: dict, task: tuple[str, int, int
         for fmt in ("fp32", *spec.formats):
             row(seg, epoch, fmt, nets.accuracy(model, ex, ey, fmt))
 
-    model = copy.deepcopy(base)
+    model = copy.deepcopy(models[student])
     nets.train(model, x, labels, max(spec.epochs), seed, frozen=frozen, lr=spec.retrain_lr,
                checkpoints=tuple(spec.epochs), on_checkpoint=measure)
     if frozen == 0 and n == max(spec.samples) and seg + 1 < spec.n_segments:
-        nx, ny = source.evaluation(seg + 1)
-        row(seg + 1, max(spec.epochs), "fp32", nets.accuracy(model, nx, ny),
-            acc_before=nets.accuracy(base, nx, ny), adapted_on=seg, label=None)
+        row(seg + 1, max(spec.epochs), "fp32", nets.accuracy(model, *evaluation(seg + 1)),
+            acc_before=accuracy_before(student, seg + 1), adapted_on=seg, label=None)
     return pa.Table.from_pylist(rows, schema=arrow_schema("observations"))
 
 
@@ -201,10 +203,16 @@ def profile(spec: ProfileSpec, out: str, progress: Callable[[str], None] | None 
         raise WorkloadError("-o", f"{parts} holds a different profile's work; delete it or write elsewhere", out)
     write_text_atomic(stamp, json.dumps({"key": spec.key(), "spec": dataclasses.asdict(spec)}, indent=1))
     say = progress or (lambda _: None)
-    source = _source(spec)
     tasks = spec.tasks()
     todo = [t for t in tasks if not (parts / _part_name(t)).exists()]
     if todo:
+        from . import nets
+
+        source = _source(spec)
+        # each segment's evaluation set is loaded (a folder source reads its image files), and each
+        # student's un-adapted accuracy on it measured, once, not once per task
+        evaluation = functools.cache(source.evaluation)
+        accuracy_before = functools.cache(lambda student, seg: nets.accuracy(models[student], *evaluation(seg)))
         models = {}
         for name in (spec.teacher, *spec.students):
             say(f"model {name}")
@@ -212,7 +220,7 @@ def profile(spec: ProfileSpec, out: str, progress: Callable[[str], None] | None 
         for done, task in enumerate(_progress_bar(todo, len(tasks) - len(todo), len(tasks))):
             if max_tasks is not None and done >= max_tasks:
                 return None
-            table = _run_task(spec, source, models, task)
+            table = _run_task(spec, source, models, task, evaluation, accuracy_before)
             with atomic_path(parts / _part_name(task)) as tmp:
                 pq.write_table(table, tmp)
     table = pa.concat_tables([pq.read_table(parts / _part_name(t)) for t in tasks])
