@@ -8,20 +8,15 @@ import pathlib
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from workloads.files import atomic_path, json_text, write_text_atomic
+from workloads.files import json_text, write_text_atomic
 
 from ..search.evidence import Evidence, band, curves_table
+from ..search.export import write_table
 from ..search.spec import StudySpec
 from . import Written
 from .page import SORT_SCRIPT, STYLE
 from .plots import _pyplot, missing_plotting, save_png
-
-
-def _write_parquet(table: pa.Table, path: pathlib.Path) -> None:
-    with atomic_path(path) as tmp:
-        pq.write_table(table, tmp)
 
 
 def _plot_evaluations(table: pa.Table, runs: list[str], path: pathlib.Path, title: str) -> None:
@@ -81,10 +76,10 @@ def write_evidence(evidence: Evidence, spec: StudySpec, out_dir: str) -> Written
     out = pathlib.Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     table = curves_table(evidence.curves, evidence.reference_hv)
-    _write_parquet(table, out / "curves.parquet")
-    _write_parquet(pa.Table.from_pylist(evidence.samplers), out / "samplers.parquet")
+    write_table(table, str(out / "curves.parquet"), "parquet")
+    write_table(pa.Table.from_pylist(evidence.samplers), str(out / "samplers.parquet"), "parquet")
     if evidence.equal_time:
-        _write_parquet(pa.Table.from_pylist(evidence.equal_time), out / "equal_time.parquet")
+        write_table(pa.Table.from_pylist(evidence.equal_time), str(out / "equal_time.parquet"), "parquet")
     write_text_atomic(out / "figures.json", json_text(evidence.figures) + "\n")
     note = missing_plotting()
     images = []
