@@ -70,7 +70,7 @@ class Mirror:
 
     def __init__(self, remote: optuna.Study, sampler, notify: Callable[[str], None] | None = None):
         self.remote, self.notify = remote, notify
-        memory = optuna.storages.InMemoryStorage()
+        memory = _OwningMemory()
         self.local = optuna.create_study(storage=memory, study_name=remote.study_name, sampler=sampler,
                                          directions=remote.directions)
         for key, value in remote.user_attrs.items():
@@ -106,7 +106,7 @@ class Mirror:
             with rdb.engine.connect() as conn:
                 new = read_trials(conn, sorted(others))
             self.seen.update(t.system_attrs.get(ORIGIN_ATTR, f"db-{t._trial_id}") for t in new)
-            self.local.add_trials(new)
+            self.local._storage.adopt(self.local._study_id, new)
         return int(complete)
 
     def write(self, finished: list[optuna.trial.FrozenTrial], target: int) -> int:
@@ -140,6 +140,23 @@ class Mirror:
             if keep:
                 insert_trials(conn, self.remote._study_id, int(count[1]), keep)
             return len(keep)
+
+
+class _OwningMemory(optuna.storages.InMemoryStorage):
+    """Optuna's in-memory storage, plus `adopt`: append trials read from the database as they are.
+    `Study.add_trials` deep-copies each trial with its distributions (0.4 ms a trial, which every
+    worker paid again for every other worker's trial); `read_trials` builds them fresh and nothing
+    else refers to them, so the mirror can own them. Optuna is pinned < 6 (its fields are read)."""
+
+    def adopt(self, study_id: int, trials: list[optuna.trial.FrozenTrial]) -> None:
+        with self._lock:
+            study = self._studies[study_id]
+            for trial in trials:
+                self._max_trial_id += 1
+                trial._trial_id, trial.number = self._max_trial_id, len(study.trials)
+                self._trial_id_to_study_id_and_number[trial._trial_id] = (study_id, trial.number)
+                study.trials.append(trial)
+                self._update_cache(trial._trial_id, study_id)
 
 
 def read_trials(conn, trial_ids: list[int]) -> list[optuna.trial.FrozenTrial]:
@@ -187,42 +204,68 @@ def read_trials(conn, trial_ids: list[int]) -> list[optuna.trial.FrozenTrial]:
     return out
 
 
+#: Each table's columns as `insert_trials` sends them: one array per column, unnested by the server.
+_COLUMNS = {
+    "trial_params": (("trial_id", "integer"), ("param_name", "text"), ("param_value", "double precision"),
+                     ("distribution_json", "text")),
+    "trial_values": (("trial_id", "integer"), ("objective", "integer"), ("value", "double precision"),
+                     ("value_type", "trialvaluetype")),
+    "trial_user_attributes": (("trial_id", "integer"), ("key", "text"), ("value_json", "text")),
+    "trial_system_attributes": (("trial_id", "integer"), ("key", "text"), ("value_json", "text")),
+}
+
+
+def _unnest_insert(table: str, columns) -> str:
+    """INSERT of a whole batch as one short statement: `SELECT FROM unnest(array per column)`.
+    A multi-row VALUES list of a few thousand parameters cost more to build, parse and plan (on
+    the worker and on the server) than the rows cost to write."""
+    names = ", ".join(name for name, _ in columns)
+    arrays = ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in columns)
+    return f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})"
+
+
 def insert_trials(conn, study_id: int, first_number: int, trials: list[optuna.trial.FrozenTrial]) -> None:
-    """Finished trials as Optuna's RDB schema stores them, one multi-row INSERT per table (so a
-    batch costs a handful of statements, not ~40 per trial; compiled once and cached). Optuna is
-    pinned < 6: its table models are read from `optuna.storages._rdb.models`."""
+    """Finished trials as Optuna's RDB schema stores them: one INSERT per table for the whole
+    batch (`_unnest_insert`). Optuna is pinned < 6: its value encoding is read from
+    `optuna.storages._rdb.models`."""
     import datetime
     import json
 
+    import sqlalchemy
     from optuna.distributions import distribution_to_json
     from optuna.storages._rdb import models
-    from sqlalchemy import insert
 
     def utc(value: datetime.datetime | None):
         return None if value is None else value.astimezone(datetime.UTC).replace(tzinfo=None)
 
-    rows = [{"number": first_number + i, "study_id": study_id, "state": t.state,
-             "datetime_start": utc(t.datetime_start), "datetime_complete": utc(t.datetime_complete)}
-            for i, t in enumerate(trials)]
-    table = models.TrialModel.__table__
-    made = conn.execute(insert(table).returning(table.c.trial_id, table.c.number, sort_by_parameter_order=True),
-                        rows).all()
+    made = conn.execute(sqlalchemy.text(
+        "INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete) "
+        "SELECT * FROM unnest(CAST(:number AS integer[]), CAST(:study_id AS integer[]), "
+        "CAST(:state AS trialstate[]), CAST(:start AS timestamp[]), CAST(:complete AS timestamp[])) "
+        "RETURNING trial_id, number"),
+        {"number": [first_number + i for i in range(len(trials))], "study_id": [study_id] * len(trials),
+         "state": [t.state.name for t in trials], "start": [utc(t.datetime_start) for t in trials],
+         "complete": [utc(t.datetime_complete) for t in trials]}).all()
     ids = {number: trial_id for trial_id, number in made}
-    params, values, user, system = [], [], [], []
+    rows: dict[str, list[tuple]] = {table: [] for table in _COLUMNS}
+    dist_json: dict[int, str] = {}  # a space has few distinct distributions: serialize each once
     for i, t in enumerate(trials):
         trial_id = ids[first_number + i]
-        params += [{"trial_id": trial_id, "param_name": name, "param_value": t.distributions[name].to_internal_repr(v),
-                    "distribution_json": distribution_to_json(t.distributions[name])} for name, v in t.params.items()]
+        for name, v in t.params.items():
+            dist = t.distributions[name]
+            text = dist_json.get(id(dist)) or dist_json.setdefault(id(dist), distribution_to_json(dist))
+            rows["trial_params"].append((trial_id, name, float(dist.to_internal_repr(v)), text))
         for objective, value in enumerate(t.values or []):
             stored, kind = models.TrialValueModel.value_to_stored_repr(value)
-            values.append({"trial_id": trial_id, "objective": objective, "value": stored, "value_type": kind})
-        user += [{"trial_id": trial_id, "key": k, "value_json": json.dumps(v)} for k, v in t.user_attrs.items()]
-        system += [{"trial_id": trial_id, "key": k, "value_json": json.dumps(v)} for k, v in t.system_attrs.items()]
-    for model, table_rows in ((models.TrialParamModel, params), (models.TrialValueModel, values),
-                              (models.TrialUserAttributeModel, user), (models.TrialSystemAttributeModel, system)):
-        if table_rows:  # with RETURNING, SQLAlchemy sends one multi-row INSERT per 1,000 rows ("insertmanyvalues")
-            key = model.__table__.primary_key.columns.values()[0]
-            conn.execute(insert(model.__table__).returning(key), table_rows)
+            rows["trial_values"].append((trial_id, objective, None if stored is None else float(stored), kind.name))
+        rows["trial_user_attributes"] += [(trial_id, k, json.dumps(v)) for k, v in t.user_attrs.items()]
+        rows["trial_system_attributes"] += [(trial_id, k, json.dumps(v)) for k, v in t.system_attrs.items()]
+    for table, table_rows in rows.items():
+        if table_rows:
+            columns = _COLUMNS[table]
+            by_column = zip(*table_rows, strict=True)
+            arrays = {name: list(column) for (name, _), column in zip(columns, by_column, strict=True)}
+            conn.execute(sqlalchemy.text(_unnest_insert(table, columns)), arrays)
 
 
 def supports(storage) -> bool:

@@ -176,3 +176,52 @@ def test_the_mirror_reads_trials_exactly_as_optuna_does(postgres_url):
                 a.datetime_start, a.datetime_complete) == (b.number, b.state, b.values, b.params, b.distributions,
                                                            b.user_attrs, b.system_attrs, b.datetime_start,
                                                            b.datetime_complete)
+
+
+def test_a_written_batch_reads_back_exactly_and_a_second_mirror_adopts_it(postgres_url):
+    """`insert_trials` (one unnest INSERT per table) stores what Optuna's own reader returns, edge
+    values included (a failed trial without values, an infinite objective, categorical and log
+    parameters); a second worker's mirror then holds the same trials, renumbered in its own
+    storage, without copying them."""
+    import datetime
+
+    import optuna
+    from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+    from optuna.trial import TrialState
+
+    from dse.search import mirrored
+
+    name = "roundtrip"
+    storage = st.open_storage(postgres_url)
+    with contextlib.suppress(KeyError):
+        optuna.delete_study(study_name=name, storage=storage)
+    remote = optuna.create_study(study_name=name, storage=storage, directions=["minimize", "maximize"])
+    dists = {"x": FloatDistribution(0.0, 1.0), "n": IntDistribution(1, 64, log=True),
+             "c": CategoricalDistribution(["a", 3, None])}
+    t0 = datetime.datetime(2026, 1, 2, 3, 4, 5, 678000)
+    written = [
+        optuna.trial.create_trial(params={"x": 0.25, "n": 8, "c": "a"}, distributions=dists, values=[1.5, -2.0],
+                                  user_attrs={"metrics": {"a": 1.0}}, system_attrs={"k": [1, 2]}),
+        optuna.trial.create_trial(params={"x": 0.5, "n": 64, "c": None}, distributions=dists,
+                                  values=[float("inf"), float("-inf")]),
+        optuna.trial.create_trial(params={"x": 1.0, "n": 1, "c": 3}, distributions=dists, state=TrialState.FAIL,
+                                  user_attrs={"fail_reason": "no"}),
+    ]
+    for t in written:
+        t.datetime_start, t.datetime_complete = t0, t0 + datetime.timedelta(seconds=1)
+    writer = mirrored.Mirror(remote, optuna.samplers.RandomSampler(seed=0))
+    assert writer.write(written, target=10) == 3
+    by_optuna = optuna.load_study(study_name=name, storage=storage).get_trials()
+    assert [t.number for t in by_optuna] == [0, 1, 2]
+    for a, b in zip(written, by_optuna, strict=True):
+        assert (a.state, a.values, a.params, a.distributions, a.user_attrs, a.system_attrs) == \
+            (b.state, b.values, b.params, b.distributions, b.user_attrs, b.system_attrs)
+        assert b.datetime_start == t0 and b.datetime_complete == t0 + datetime.timedelta(seconds=1)
+    reader = mirrored.Mirror(remote, optuna.samplers.RandomSampler(seed=1))
+    adopted = reader.local.get_trials(deepcopy=False)
+    assert [(t.number, t._trial_id) for t in adopted] == [(0, 0), (1, 1), (2, 2)]
+    assert [(t.state, t.values, t.params, t.user_attrs) for t in adopted] == \
+        [(t.state, t.values, t.params, t.user_attrs) for t in by_optuna]
+    assert [t.number for t in reader.local.best_trials] == [0]  # (inf, -inf) is dominated on both objectives
+    assert reader.local.ask().number == 3  # and the mirror goes on numbering after them
+    optuna.delete_study(study_name=name, storage=storage)
