@@ -229,6 +229,21 @@ def migrate_legacy(folder: pathlib.Path) -> list[str]:
         lock.release()
 
 
+def state_counts(storage, study_id: int) -> dict[optuna.trial.TrialState, int] | None:
+    """Trials per state, counted by the database (one GROUP BY); None for other storages."""
+    import sqlalchemy
+    from optuna.storages._rdb import models  # private in Optuna 5 (pinned <6)
+
+    backend = getattr(storage, "_backend", storage)
+    if not isinstance(backend, optuna.storages.RDBStorage):
+        return None
+    table = models.TrialModel.__table__
+    query = sqlalchemy.select(table.c.state, sqlalchemy.func.count()).where(table.c.study_id == study_id) \
+        .group_by(table.c.state)
+    with backend.engine.connect() as conn:
+        return {optuna.trial.TrialState[getattr(state, "name", state)]: int(n) for state, n in conn.execute(query)}
+
+
 def heartbeatless_running(study: optuna.Study, older_than_s: float) -> list[int]:
     """Numbers of RUNNING trials with no heartbeat at all, started more than `older_than_s` ago:
     their worker died between asking and its first heartbeat. Optuna's stale check skips

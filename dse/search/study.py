@@ -39,6 +39,7 @@ from .storage import (
     now_iso,
     open_storage,
     read_index,
+    state_counts,
     update_index,
 )
 
@@ -107,10 +108,15 @@ def spec_of(study: optuna.Study) -> StudySpec:
 
 
 def _counts(study: optuna.Study) -> dict[str, int]:
-    states = [t.state for t in study.get_trials(deepcopy=False)]
-    return {"complete": states.count(TrialState.COMPLETE), "failed": states.count(TrialState.FAIL),
-            "running": states.count(TrialState.RUNNING), "pruned": states.count(TrialState.PRUNED),
-            "waiting": states.count(TrialState.WAITING)}
+    """Trials per state. A database counts them itself: a worker joining a large study, or
+    `status` on one, does not load every trial to count them."""
+    by_state = state_counts(study._storage, study._study_id)
+    if by_state is None:
+        states = [t.state for t in study.get_trials(deepcopy=False)]
+        by_state = {state: states.count(state) for state in TrialState}
+    return {"complete": by_state.get(TrialState.COMPLETE, 0), "failed": by_state.get(TrialState.FAIL, 0),
+            "running": by_state.get(TrialState.RUNNING, 0), "pruned": by_state.get(TrialState.PRUNED, 0),
+            "waiting": by_state.get(TrialState.WAITING, 0)}
 
 
 def fail_orphans(study: optuna.Study) -> int:

@@ -206,3 +206,22 @@ def test_per_scenario_detail_lives_in_parquet_beside_the_journal(capsys, tmp_pat
     assert code == 0 and complete and all(r["metric.acc_resnet18-wrn50_S1"] is not None for r in complete)
     st.delete("tiny", storage)
     assert not (tmp_path / "dse" / "tiny.detail").exists() and not (tmp_path / "dse" / "tiny.study.json").exists()
+
+
+def test_a_database_counts_trial_states_itself(tmp_path):
+    """On an RDB storage `status` counts states with one GROUP BY; the counts equal the trials'.
+    Other storages answer None (and are counted from their trials)."""
+    from dse.search.storage import state_counts
+
+    url = f"sqlite:///{tmp_path}/s.db"
+    st.create(load_spec(str(TINY)), url, 12)
+    st.run("tiny", url)
+    study = st.load("tiny", url)
+    study.ask()  # left RUNNING
+    study.tell(study.ask(), state=optuna.trial.TrialState.FAIL)
+    states = [t.state for t in study.get_trials(deepcopy=False)]
+    assert state_counts(study._storage, study._study_id) == {s: states.count(s) for s in set(states)}
+    status = st.status("tiny", url)
+    assert (status["complete"], status["running"], status["failed"]) == \
+        (12, 1, states.count(optuna.trial.TrialState.FAIL))
+    assert state_counts(optuna.storages.InMemoryStorage(), 0) is None
