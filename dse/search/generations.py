@@ -1,0 +1,84 @@
+"""NSGA-II/III that find a new trial's generation without rescanning the whole study.
+
+Optuna's `BaseGASampler.get_trial_generation` walks every completed trial at every ask to find
+the newest generation and how full it is: ~1 ms an ask at 3,000 trials, a quarter of a worker's
+time, and growing with the study. Trials only ever finish, and a finished trial's generation
+never changes, so the counts per generation are kept and updated from the trials that finished
+since the last ask. The answer is the same as Optuna's for every study (tested against it); the
+generation is stored under Optuna's own key, so studies move between the two freely.
+"""
+
+from __future__ import annotations
+
+import optuna
+from optuna.trial import FrozenTrial, TrialState
+
+_FINISHED = (TrialState.COMPLETE, TrialState.FAIL, TrialState.PRUNED)
+
+
+class _GenerationCounts:
+    """Completed trials per generation over a study's trials [0, upto), all of them finished."""
+
+    def __init__(self) -> None:
+        self.upto = 0
+        self.last_id: int | None = None  # the trial at upto - 1, to notice a different trial list
+        self.per_generation: dict[int, int] = {}
+
+
+class IncrementalGenerations:
+    """Mixin for Optuna's GA samplers (NSGA-II, NSGA-III): `get_trial_generation` as Optuna's,
+    from per-generation counts updated incrementally (see the module docstring)."""
+
+    def get_trial_generation(self, study: optuna.Study, trial: FrozenTrial) -> int:
+        key = self._get_generation_key()
+        generation = trial.system_attrs.get(key, None)
+        if generation is not None:
+            return generation
+        trials = study._get_trials(deepcopy=False, use_cache=True)  # every state, in creation order
+        state = self._generation_counts(study, trials)
+        while state.upto < len(trials) and trials[state.upto].state in _FINISHED:
+            done = trials[state.upto]
+            if done.state == TrialState.COMPLETE:
+                g = done.system_attrs.get(key, -1)
+                state.per_generation[g] = state.per_generation.get(g, 0) + 1
+            state.upto += 1
+            state.last_id = done._trial_id
+        per_generation = dict(state.per_generation)
+        for t in trials[state.upto:]:  # behind a trial still running: counted again at each ask
+            if t.state == TrialState.COMPLETE:
+                g = t.system_attrs.get(key, -1)
+                per_generation[g] = per_generation.get(g, 0) + 1
+        newest = max((g for g in per_generation if g >= 0), default=0)
+        assert self._population_size is not None, "Population size must be set."
+        generation = newest if per_generation.get(newest, 0) < self._population_size else newest + 1
+        study._storage.set_trial_system_attr(trial._trial_id, key, generation)
+        return generation
+
+    def _generation_counts(self, study: optuna.Study, trials: list[FrozenTrial]) -> _GenerationCounts:
+        cache = self.__dict__.setdefault("_dse_generation_counts", {})
+        where = (id(study._storage), study._study_id)
+        state = cache.get(where)
+        if state is None or state.upto > len(trials) or \
+                (state.upto and trials[state.upto - 1]._trial_id != state.last_id):  # not the list counted
+            state = cache[where] = _GenerationCounts()
+        return state
+
+
+def _keep_optuna_keys(cls, base):
+    """`BaseGASampler.__init_subclass__` names the generation key after the class; a subclass
+    here must keep its base's key, or a study would not resume across the two."""
+    cls._GENERATION_KEY = base._GENERATION_KEY
+    cls._PARENT_CACHE_KEY_PREFIX = base._PARENT_CACHE_KEY_PREFIX
+    return cls
+
+
+class NSGAIISampler(IncrementalGenerations, optuna.samplers.NSGAIISampler):
+    """Optuna's NSGA-II with incremental generation counts."""
+
+
+class NSGAIIISampler(IncrementalGenerations, optuna.samplers.NSGAIIISampler):
+    """Optuna's NSGA-III with incremental generation counts."""
+
+
+_keep_optuna_keys(NSGAIISampler, optuna.samplers.NSGAIISampler)
+_keep_optuna_keys(NSGAIIISampler, optuna.samplers.NSGAIIISampler)

@@ -1,0 +1,82 @@
+"""The incremental generation count gives Optuna's answer: at every ask of random batched
+studies (trials finishing out of order, failed and pruned ones, some left running), and in the
+trials a whole seeded study samples."""
+
+from __future__ import annotations
+
+import copy
+import random
+
+import optuna
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st_
+
+from dse.search import generations
+
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+
+def _drive(sampler, schedule: list[tuple[int, int]], seed: int, check=None) -> list[tuple]:
+    """Batches of asks; each batch finishes in a random order with random states, and
+    `keep_running` trials of it stay RUNNING until the next batch ends."""
+    study = optuna.create_study(directions=["minimize", "maximize"], sampler=sampler)
+    rng = random.Random(seed)
+    running: list[optuna.trial.Trial] = []
+    for batch, keep_running in schedule:
+        asked = []
+        for _ in range(batch):
+            trial = study.ask()
+            trial.suggest_float("x", 0.0, 1.0)
+            trial.suggest_int("n", 1, 8)
+            if check:
+                check(study, trial)
+            asked.append(trial)
+        finishing = running + asked
+        rng.shuffle(finishing)
+        running = finishing[:keep_running]
+        for trial in finishing[keep_running:]:
+            state = rng.choices(["ok", "fail", "prune"], weights=[8, 1, 1])[0]
+            if state == "ok":
+                study.tell(trial, [rng.random(), rng.random()])
+            else:
+                study.tell(trial, state=optuna.trial.TrialState.FAIL if state == "fail" else
+                           optuna.trial.TrialState.PRUNED)
+    key = sampler._get_generation_key()
+    return [(t.number, t.state, t.params, t.system_attrs.get(key)) for t in study.trials]
+
+
+@settings(max_examples=40, deadline=None)
+@given(schedule=st_.lists(st_.tuples(st_.integers(1, 9), st_.integers(0, 3)), min_size=1, max_size=25),
+       population=st_.integers(2, 6), seed=st_.integers(0, 10_000))
+def test_every_ask_gets_optunas_generation(schedule, population, seed):
+    sampler = generations.NSGAIISampler(population_size=population, seed=seed)
+    key = sampler._get_generation_key()
+    asks = [0]
+
+    def check(study, trial):
+        stored = study._storage.get_trial(trial._trial_id)
+        probe = copy.deepcopy(stored)
+        ours = probe.system_attrs.pop(key)
+        theirs = optuna.samplers._ga.BaseGASampler.get_trial_generation(sampler, study, probe)
+        assert ours == theirs
+        asks[0] += 1
+
+    _drive(sampler, schedule, seed, check)
+    assert asks[0] == sum(batch for batch, _ in schedule)
+
+
+@pytest.mark.parametrize("ours, theirs", [(generations.NSGAIISampler, optuna.samplers.NSGAIISampler),
+                                          (generations.NSGAIIISampler, optuna.samplers.NSGAIIISampler)])
+@pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")
+def test_a_seeded_study_samples_exactly_what_optunas_sampler_samples(ours, theirs):
+    schedule = [(7, 2), (5, 0), (9, 3), (4, 1)] * 6
+    got = _drive(ours(population_size=5, seed=3), schedule, seed=11)
+    want = _drive(theirs(population_size=5, seed=3), schedule, seed=11)
+    assert got == want
+    assert max(g for *_, g in got if g is not None) >= 10  # many generations were exercised
+
+
+def test_the_generation_is_stored_under_optunas_key():
+    assert generations.NSGAIISampler._get_generation_key() == "NSGAIISampler:generation"
+    assert generations.NSGAIIISampler._get_parent_cache_key_prefix() == "NSGAIIISampler:parent:"
