@@ -249,6 +249,28 @@ def _timed_workers(spec_path: str, storage: str, n_trials: int, workers: int) ->
     return n_trials / seconds, steady
 
 
+#: A Python process that scans a list of small dicts, as a sampler scans its trials (~1.5 s).
+_SCANNER = ("objs = [{'g': i % 60, 'a': float(i), 'b': [i]} for i in range(200_000)]\n"
+            "for _ in range(25):\n    sum(o.get('g', -1) for o in objs)")
+
+
+def _machine_two_over_one() -> float:
+    """How much faster two CPU-bound Python processes finish than one, here and now: the most
+    two workers can gain on this machine (its cores share caches and memory, and a shared host
+    slows them at times)."""
+    import subprocess
+    import sys
+
+    def fleet(n: int) -> float:
+        start = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-c", _SCANNER]) for _ in range(n)]
+        for p in procs:
+            p.wait()
+        return n / (time.perf_counter() - start)
+
+    return fleet(2) / fleet(1)
+
+
 def _synthetic_folder(folder, studies: int, trials: int) -> str:
     """A journal folder of `studies` synthetic `quick` studies of `trials` trials each: one built
     with `synthetic_study`, the others copies of its journal under their own names."""
@@ -284,6 +306,8 @@ def bench_storage(studies: int = 50, trials: int = 2000, open_trials: int = 500,
       pg_steady_trials_per_s_N: the fleet's rate over the middle 80% of the completions;
       pg_2_over_1, pg_steady_2_over_1: two workers over one;
       pg_worker_start_s: what a worker's start costs (a worker that runs one trial);
+      machine_2_over_1: two CPU-bound Python processes over one, measured between the fleets
+      (what two workers can gain here at best);
       pg_statements_per_trial: SQL statements per trial (`bench_workers`)."""
     import os
     import subprocess
@@ -316,6 +340,7 @@ def bench_storage(studies: int = 50, trials: int = 2000, open_trials: int = 500,
         out["pg_2_over_1"] = out["pg_trials_per_s_2"] / out["pg_trials_per_s_1"]
         out["pg_steady_2_over_1"] = out["pg_steady_trials_per_s_2"] / out["pg_steady_trials_per_s_1"]
         out["pg_worker_start_s"] = pg.get("postgres_worker_start_s", float("nan"))
+        out["machine_2_over_1"] = pg.get("machine_2_over_1", float("nan"))
         out["pg_statements_per_trial"] = pg.get("postgres_statements_per_trial", float("nan"))
     return out
 
@@ -344,6 +369,7 @@ def bench_workers(n_trials: int = 1000, journal: bool = True, repeats: int = 1) 
                 for key, value in ((f"{prefix}_trials_per_s_{j}_workers", whole),
                                    (f"{prefix}_steady_trials_per_s_{j}_workers", steady)):
                     out[key] = max(out.get(key, 0.0), value)
+            out["machine_2_over_1"] = max(out.get("machine_2_over_1", 0.0), _machine_two_over_one())
 
     with tempfile.TemporaryDirectory() as tmp:
         if journal:
