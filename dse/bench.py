@@ -254,21 +254,18 @@ _SCANNER = ("objs = [{'g': i % 60, 'a': float(i), 'b': [i]} for i in range(200_0
             "for _ in range(25):\n    sum(o.get('g', -1) for o in objs)")
 
 
-def _machine_two_over_one() -> float:
-    """How much faster two CPU-bound Python processes finish than one, here and now: the most
-    two workers can gain on this machine (its cores share caches and memory, and a shared host
-    slows them at times)."""
+def _scanners_per_s(n: int) -> float:
+    """Scanner processes (`_SCANNER`) finished per second by `n` running at once: two over one
+    is the most two workers can gain on this machine at that moment (its cores share caches and
+    memory, and a shared host slows them at times)."""
     import subprocess
     import sys
 
-    def fleet(n: int) -> float:
-        start = time.perf_counter()
-        procs = [subprocess.Popen([sys.executable, "-c", _SCANNER]) for _ in range(n)]
-        for p in procs:
-            p.wait()
-        return n / (time.perf_counter() - start)
-
-    return fleet(2) / fleet(1)
+    start = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-c", _SCANNER]) for _ in range(n)]
+    for p in procs:
+        p.wait()
+    return n / (time.perf_counter() - start)
 
 
 def _synthetic_folder(folder, studies: int, trials: int) -> str:
@@ -340,7 +337,8 @@ def bench_storage(studies: int = 50, trials: int = 2000, open_trials: int = 500,
         out["pg_2_over_1"] = out["pg_trials_per_s_2"] / out["pg_trials_per_s_1"]
         out["pg_steady_2_over_1"] = out["pg_steady_trials_per_s_2"] / out["pg_steady_trials_per_s_1"]
         out["pg_worker_start_s"] = pg.get("postgres_worker_start_s", float("nan"))
-        out["machine_2_over_1"] = pg.get("machine_2_over_1", float("nan"))
+        out["machine_2_over_1"] = pg.get("machine_scanners_per_s_2", float("nan")) / \
+            pg.get("machine_scanners_per_s_1", float("nan"))
         out["pg_statements_per_trial"] = pg.get("postgres_statements_per_trial", float("nan"))
     return out
 
@@ -369,7 +367,9 @@ def bench_workers(n_trials: int = 1000, journal: bool = True, repeats: int = 1) 
                 for key, value in ((f"{prefix}_trials_per_s_{j}_workers", whole),
                                    (f"{prefix}_steady_trials_per_s_{j}_workers", steady)):
                     out[key] = max(out.get(key, 0.0), value)
-            out["machine_2_over_1"] = max(out.get("machine_2_over_1", 0.0), _machine_two_over_one())
+            for n in (1, 2):
+                out[f"machine_scanners_per_s_{n}"] = max(out.get(f"machine_scanners_per_s_{n}", 0.0),
+                                                         _scanners_per_s(n))
 
     with tempfile.TemporaryDirectory() as tmp:
         if journal:
