@@ -116,7 +116,32 @@ class Mirror:
             uid = uuid.uuid4().hex
             t.system_attrs[ORIGIN_ATTR] = uid
             self.seen.add(uid)
-        return with_retry(lambda: self._write_locked(finished, target), "writing finished trials", self.notify)
+        attempts = [0]
+
+        def once() -> int:
+            attempts[0] += 1
+            if attempts[0] > 1 and finished:  # after an outage: did the lost attempt commit?
+                stored = self._stored_of([t.system_attrs[ORIGIN_ATTR] for t in finished])
+                if stored:
+                    return stored
+            return self._write_locked(finished, target)
+
+        return with_retry(once, "writing finished trials", self.notify)
+
+    def _stored_of(self, uids: list[str]) -> int:
+        """How many of these trials (by origin) the database holds: a write whose commit reached
+        the server but whose answer was lost is not written again (a batch is one transaction,
+        so it is all there or none of it)."""
+        import json
+
+        import sqlalchemy
+
+        rdb = getattr(self.remote._storage, "_backend", self.remote._storage)
+        with rdb.engine.connect() as conn:
+            return int(conn.execute(sqlalchemy.text(
+                "SELECT count(*) FROM trial_system_attributes a JOIN trials t ON t.trial_id = a.trial_id "
+                "WHERE t.study_id = :s AND a.key = :k AND a.value_json = ANY(:v)"),
+                {"s": self.remote._study_id, "k": ORIGIN_ATTR, "v": [json.dumps(u) for u in uids]}).scalar())
 
     def _write_locked(self, finished: list[optuna.trial.FrozenTrial], target: int) -> int:
         import sqlalchemy

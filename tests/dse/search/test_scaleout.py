@@ -225,3 +225,39 @@ def test_a_written_batch_reads_back_exactly_and_a_second_mirror_adopts_it(postgr
     assert [t.number for t in reader.local.best_trials] == [0]  # (inf, -inf) is dominated on both objectives
     assert reader.local.ask().number == 3  # and the mirror goes on numbering after them
     optuna.delete_study(study_name=name, storage=storage)
+
+
+def test_a_write_whose_commit_answer_was_lost_is_not_written_twice(postgres_url, capsys):
+    """The connection drops after the batch's transaction committed: the retry finds the batch
+    in the database (by its trials' origins) instead of writing it again."""
+    import optuna
+    import sqlalchemy.exc
+
+    from dse.search import mirrored
+
+    name = "lost-commit"
+    storage = st.open_storage(postgres_url)
+    with contextlib.suppress(KeyError):
+        optuna.delete_study(study_name=name, storage=storage)
+    remote = optuna.create_study(study_name=name, storage=storage, directions=["minimize"])
+    dist = {"x": optuna.distributions.FloatDistribution(0.0, 1.0)}
+    batch = [optuna.trial.create_trial(params={"x": x}, distributions=dist, value=x) for x in (0.1, 0.2, 0.3)]
+    mirror = mirrored.Mirror(remote, optuna.samplers.RandomSampler(seed=0), notify=print)
+    real, calls = mirror._write_locked, []
+
+    def commit_then_lose_the_answer(finished, target):
+        calls.append(1)
+        written = real(finished, target)
+        if len(calls) == 1:
+            raise sqlalchemy.exc.OperationalError("COMMIT", {}, ConnectionError("server closed the connection"))
+        return written
+
+    mirror._write_locked = commit_then_lose_the_answer
+    assert mirror.write(batch, target=10) == 3
+    assert len(calls) == 1  # the retry found the batch and did not write it again
+    assert sorted(t.params["x"] for t in optuna.load_study(study_name=name, storage=storage).trials) == [0.1, 0.2, 0.3]
+    assert "database unreachable while writing finished trials" in capsys.readouterr().out
+    mirror._write_locked = real
+    assert mirror.write([optuna.trial.create_trial(params={"x": 0.4}, distributions=dist, value=0.4)], 10) == 1
+    assert len(optuna.load_study(study_name=name, storage=storage).trials) == 4
+    optuna.delete_study(study_name=name, storage=storage)
