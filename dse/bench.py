@@ -256,8 +256,9 @@ _SCANNER = ("objs = [{'g': i % 60, 'a': float(i), 'b': [i]} for i in range(200_0
 
 def _scanners_per_s(n: int) -> float:
     """Scanner processes (`_SCANNER`) finished per second by `n` running at once: two over one
-    is the most two workers can gain on this machine at that moment (its cores share caches and
-    memory, and a shared host slows them at times)."""
+    is what two busy Python processes gain on this machine at that moment (its cores share caches
+    and memory, and a shared host slows them at times). A worker fleet can gain more: one worker
+    also waits for its writes, which a second fills."""
     import subprocess
     import sys
 
@@ -303,8 +304,7 @@ def bench_storage(studies: int = 50, trials: int = 2000, open_trials: int = 500,
       pg_steady_trials_per_s_N: the fleet's rate over the middle 80% of the completions;
       pg_2_over_1, pg_steady_2_over_1: two workers over one;
       pg_worker_start_s: what a worker's start costs (a worker that runs one trial);
-      machine_2_over_1: two CPU-bound Python processes over one, measured between the fleets
-      (what two workers can gain here at best);
+      machine_2_over_1: two CPU-bound Python processes over one, measured between the fleets;
       pg_statements_per_trial: SQL statements per trial (`bench_workers`)."""
     import os
     import subprocess

@@ -27,7 +27,19 @@ class _GenerationCounts:
 
 class IncrementalGenerations:
     """Mixin for Optuna's GA samplers (NSGA-II, NSGA-III): `get_trial_generation` as Optuna's,
-    from per-generation counts updated incrementally (see the module docstring)."""
+    from per-generation counts updated incrementally (see the module docstring). `_OPTUNA` is
+    the Optuna class: its attribute keys are kept (`BaseGASampler.__init_subclass__` would name
+    them after the subclass, and a study would then not resume across the two)."""
+
+    _OPTUNA: type
+
+    @classmethod
+    def _get_generation_key(cls) -> str:
+        return cls._OPTUNA._get_generation_key()
+
+    @classmethod
+    def _get_parent_cache_key_prefix(cls) -> str:
+        return cls._OPTUNA._get_parent_cache_key_prefix()
 
     def get_trial_generation(self, study: optuna.Study, trial: FrozenTrial) -> int:
         key = self._get_generation_key()
@@ -64,21 +76,13 @@ class IncrementalGenerations:
         return state
 
 
-def _keep_optuna_keys(cls, base):
-    """`BaseGASampler.__init_subclass__` names the generation key after the class; a subclass
-    here must keep its base's key, or a study would not resume across the two."""
-    cls._GENERATION_KEY = base._GENERATION_KEY
-    cls._PARENT_CACHE_KEY_PREFIX = base._PARENT_CACHE_KEY_PREFIX
-    return cls
-
-
 class NSGAIISampler(IncrementalGenerations, optuna.samplers.NSGAIISampler):
     """Optuna's NSGA-II with incremental generation counts."""
+
+    _OPTUNA = optuna.samplers.NSGAIISampler
 
 
 class NSGAIIISampler(IncrementalGenerations, optuna.samplers.NSGAIIISampler):
     """Optuna's NSGA-III with incremental generation counts."""
 
-
-_keep_optuna_keys(NSGAIISampler, optuna.samplers.NSGAIISampler)
-_keep_optuna_keys(NSGAIIISampler, optuna.samplers.NSGAIIISampler)
+    _OPTUNA = optuna.samplers.NSGAIIISampler
