@@ -37,3 +37,14 @@ def dse_child(*args: str, run_to_end: bool = False, **kwargs):
     if run_to_end:
         return subprocess.run(cmd, env=env, capture_output=True, text=True, **kwargs)
     return subprocess.Popen(cmd, env=env, **kwargs)
+
+
+def completed_so_far(name: str, storage: str) -> int:
+    """Completed trials of a study another process is running; 0 while that process has created
+    the journal file but not yet written the study into it."""
+    from dse.search import study as st
+
+    try:
+        return st._counts(st.load(name, storage))["complete"]
+    except st.StudyNotFound:
+        return 0

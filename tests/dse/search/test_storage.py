@@ -16,7 +16,7 @@ from dse.search import study as st
 from dse.search.journal import CompactJournalBackend, GroupingJournalStorage, is_compact
 from dse.search.spec import load_spec
 from dse.search.storage import migrate_legacy
-from tests.cli_helpers import dse_child, long_tiny, run
+from tests.cli_helpers import completed_so_far, dse_child, long_tiny, run
 
 TINY = pathlib.Path(__file__).parents[2] / "data" / "studies" / "tiny.toml"
 
@@ -163,8 +163,7 @@ def test_a_report_during_a_running_study_sees_a_consistent_snapshot(capsys, tmp_
                      stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 300  # only turns a hung child into a failure
-        while not (tmp_path / "dse" / "tiny.journal").exists() or \
-                st._counts(st.load("tiny", storage))["complete"] < 30:
+        while not (tmp_path / "dse" / "tiny.journal").exists() or completed_so_far("tiny", storage) < 30:
             assert proc.poll() is None and time.monotonic() < deadline
             time.sleep(0.05)
         for attempt in range(3):  # while the study keeps writing

@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 
 from dse.search import study as st
 from dse.search.spec import load_spec
-from tests.cli_helpers import dse_child, long_tiny, run
+from tests.cli_helpers import completed_so_far, dse_child, long_tiny, run
 
 TINY = pathlib.Path(__file__).parents[2] / "data" / "studies" / "tiny.toml"
 
@@ -81,7 +81,7 @@ def _wait_for_complete(journal: str, name: str, count: int, proc: subprocess.Pop
         assert proc.poll() is None, "the study ended before it was killed"
         if os.path.exists(journal) and os.path.getsize(journal) != size:
             size = os.path.getsize(journal)
-            done = st._counts(st.load(name, journal))["complete"]
+            done = completed_so_far(name, journal)
             if done >= count:
                 return done
         time.sleep(0.05)
