@@ -6,6 +6,7 @@ figures are printed, never asserted.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 
@@ -343,6 +344,33 @@ def bench_storage(studies: int = 50, trials: int = 2000, open_trials: int = 500,
     return out
 
 
+@contextlib.contextmanager
+def _fresh_databases(url: str):
+    """Yields a function that creates an empty database on `url`'s server and returns its URL;
+    all are dropped at the end. Each fleet gets its own, so none runs on the tables and indexes
+    the previous fleets' deleted studies left bloated, or beside their autovacuum."""
+    import sqlalchemy
+
+    admin = sqlalchemy.create_engine(url, isolation_level="AUTOCOMMIT")
+    made: list[str] = []
+
+    def fresh() -> str:
+        name = f"dse_bench_{len(made)}"
+        with admin.connect() as conn:
+            conn.execute(sqlalchemy.text(f"DROP DATABASE IF EXISTS {name}"))
+            conn.execute(sqlalchemy.text(f"CREATE DATABASE {name}"))
+        made.append(name)
+        return url.rsplit("/", 1)[0] + "/" + name
+
+    try:
+        yield fresh
+    finally:
+        with admin.connect() as conn:
+            for name in made:
+                conn.execute(sqlalchemy.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
 def bench_workers(n_trials: int = 1000, journal: bool = True, repeats: int = 1) -> dict[str, float]:
     """Trials/s for 1, 2 and 4 worker processes on journal storage and on PostgreSQL (whole run,
     and steady: see `_timed_workers`), and the SQL statements one trial costs on PostgreSQL.
@@ -381,7 +409,8 @@ def bench_workers(n_trials: int = 1000, journal: bool = True, repeats: int = 1) 
             return out
         url = up.stdout.strip()
         try:
-            fleets(lambda j: url, "postgres")
+            with _fresh_databases(url) as fresh:
+                fleets(lambda j: fresh(), "postgres")
             out["postgres_worker_start_s"] = min(1.0 / _timed_workers("quick", url, 1, 1)[0] for _ in range(repeats))
             spec = load_spec("quick")
             st.create(spec, url, 200)
