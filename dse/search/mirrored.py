@@ -70,6 +70,7 @@ class Mirror:
 
     def __init__(self, remote: optuna.Study, sampler, notify: Callable[[str], None] | None = None):
         self.remote, self.notify = remote, notify
+        self.engine = getattr(remote._storage, "_backend", remote._storage).engine  # the database's
         memory = _OwningMemory()
         self.local = optuna.create_study(storage=memory, study_name=remote.study_name, sampler=sampler,
                                          directions=remote.directions)
@@ -89,9 +90,8 @@ class Mirror:
 
         import sqlalchemy
 
-        rdb = getattr(self.remote._storage, "_backend", self.remote._storage)
         study_id = self.remote._study_id
-        with rdb.engine.connect() as conn:
+        with self.engine.connect() as conn:
             rows = conn.execute(sqlalchemy.text(
                 "SELECT t.trial_id, a.value_json FROM trials t LEFT JOIN trial_system_attributes a "
                 "ON a.trial_id = t.trial_id AND a.key = :k WHERE t.study_id = :s AND t.trial_id > :last "
@@ -103,7 +103,7 @@ class Mirror:
         if rows:
             self.last_id = max(self.last_id, max(trial_id for trial_id, _ in rows))
         if others:
-            with rdb.engine.connect() as conn:
+            with self.engine.connect() as conn:
                 new = read_trials(conn, sorted(others))
             self.seen.update(t.system_attrs.get(ORIGIN_ATTR, f"db-{t._trial_id}") for t in new)
             self.local._storage.adopt(self.local._study_id, new)
@@ -136,8 +136,7 @@ class Mirror:
 
         import sqlalchemy
 
-        rdb = getattr(self.remote._storage, "_backend", self.remote._storage)
-        with rdb.engine.connect() as conn:
+        with self.engine.connect() as conn:
             return int(conn.execute(sqlalchemy.text(
                 "SELECT count(*) FROM trial_system_attributes a JOIN trials t ON t.trial_id = a.trial_id "
                 "WHERE t.study_id = :s AND a.key = :k AND a.value_json = ANY(:v)"),
@@ -146,9 +145,8 @@ class Mirror:
     def _write_locked(self, finished: list[optuna.trial.FrozenTrial], target: int) -> int:
         import sqlalchemy
 
-        rdb = getattr(self.remote._storage, "_backend", self.remote._storage)
         key = zlib.crc32(self.remote.study_name.encode())
-        with rdb.engine.begin() as conn:  # one transaction: the advisory lock ends with it
+        with self.engine.begin() as conn:  # one transaction: the advisory lock ends with it
             conn.execute(sqlalchemy.text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
             count = conn.execute(sqlalchemy.text(
                 "SELECT count(*) FILTER (WHERE t.state = 'COMPLETE'), count(*) FROM trials t "
@@ -230,6 +228,8 @@ def read_trials(conn, trial_ids: list[int]) -> list[optuna.trial.FrozenTrial]:
 
 
 #: Each table's columns as `insert_trials` sends them: one array per column, unnested by the server.
+_TRIAL_COLUMNS = (("number", "integer"), ("study_id", "integer"), ("state", "trialstate"),
+                  ("datetime_start", "timestamp"), ("datetime_complete", "timestamp"))
 _COLUMNS = {
     "trial_params": (("trial_id", "integer"), ("param_name", "text"), ("param_value", "double precision"),
                      ("distribution_json", "text")),
@@ -263,14 +263,11 @@ def insert_trials(conn, study_id: int, first_number: int, trials: list[optuna.tr
     def utc(value: datetime.datetime | None):
         return None if value is None else value.astimezone(datetime.UTC).replace(tzinfo=None)
 
-    made = conn.execute(sqlalchemy.text(
-        "INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete) "
-        "SELECT * FROM unnest(CAST(:number AS integer[]), CAST(:study_id AS integer[]), "
-        "CAST(:state AS trialstate[]), CAST(:start AS timestamp[]), CAST(:complete AS timestamp[])) "
-        "RETURNING trial_id, number"),
-        {"number": [first_number + i for i in range(len(trials))], "study_id": [study_id] * len(trials),
-         "state": [t.state.name for t in trials], "start": [utc(t.datetime_start) for t in trials],
-         "complete": [utc(t.datetime_complete) for t in trials]}).all()
+    made = conn.execute(sqlalchemy.text(_unnest_insert("trials", _TRIAL_COLUMNS) + " RETURNING trial_id, number"),
+                        {"number": [first_number + i for i in range(len(trials))],
+                         "study_id": [study_id] * len(trials), "state": [t.state.name for t in trials],
+                         "datetime_start": [utc(t.datetime_start) for t in trials],
+                         "datetime_complete": [utc(t.datetime_complete) for t in trials]}).all()
     ids = {number: trial_id for trial_id, number in made}
     rows: dict[str, list[tuple]] = {table: [] for table in _COLUMNS}
     dist_json: dict[int, str] = {}  # a space has few distinct distributions: serialize each once
