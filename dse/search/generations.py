@@ -1,4 +1,4 @@
-"""NSGA-II/III that find a new trial's generation without rescanning the whole study.
+"""NSGA-II/III that find a new trial's generation and parents without rescanning the whole study.
 
 Optuna's `BaseGASampler.get_trial_generation` walks every completed trial at every ask to find
 the newest generation and how full it is: ~1 ms an ask at 3,000 trials, a quarter of a worker's
@@ -6,9 +6,15 @@ time, and growing with the study. Trials only ever finish, and a finished trial'
 never changes, so the counts per generation are kept and updated from the trials that finished
 since the last ask. The answer is the same as Optuna's for every study (tested against it); the
 generation is stored under Optuna's own key, so studies move between the two freely.
+
+`get_parent_population` likewise walked every trial at every ask to pick out a generation's
+parents by id (12-15% of a worker's time at 6,000 trials, py-spy). Once a generation's parents
+are stored in the study, that list is kept and handed out again.
 """
 
 from __future__ import annotations
+
+import weakref
 
 import optuna
 from optuna.trial import FrozenTrial, TrialState
@@ -65,6 +71,26 @@ class IncrementalGenerations:
         generation = newest if per_generation.get(newest, 0) < self._population_size else newest + 1
         study._storage.set_trial_system_attr(trial._trial_id, key, generation)
         return generation
+
+    def get_parent_population(self, study: optuna.Study, generation: int) -> list[FrozenTrial]:
+        """Optuna's answer. Optuna selects a generation's parents once and stores their ids in
+        the study; every later call lists the study's trials with those ids, in creation order:
+        that list is kept from its first such call. (Complete trials never change, so it stays
+        Optuna's answer; only two workers racing to store a generation's parents in one shared
+        study could make Optuna's later answers differ from the first, where this keeps the first.)"""
+        if generation == 0:
+            return []
+        cache = self.__dict__.setdefault("_dse_parents", {})
+        where = (study._study_id, generation)
+        kept = cache.get(where)
+        if kept is not None and kept[0]() is study._storage:
+            return list(kept[1])
+        attrs = study._storage.get_study_system_attrs(study._study_id)
+        stored = self._get_parent_cache_key_prefix() + str(generation) in attrs
+        parents = super().get_parent_population(study, generation)
+        if stored:  # the list of the stored ids: what Optuna will answer from now on
+            cache[where] = (weakref.ref(study._storage), list(parents))
+        return parents
 
     def _generation_counts(self, study: optuna.Study, trials: list[FrozenTrial]) -> _GenerationCounts:
         cache = self.__dict__.setdefault("_dse_generation_counts", {})

@@ -1,6 +1,6 @@
-"""The incremental generation count gives Optuna's answer: at every ask of random batched
-studies (trials finishing out of order, failed and pruned ones, some left running), and in the
-trials a whole seeded study samples."""
+"""The incremental generation count and the kept parent populations give Optuna's answers: at
+every ask of random batched studies (trials finishing out of order, failed and pruned ones, some
+left running), and in the trials a whole seeded study samples."""
 
 from __future__ import annotations
 
@@ -64,6 +64,30 @@ def test_every_ask_gets_optunas_generation(schedule, population, seed):
 
     _drive(sampler, schedule, seed, check)
     assert asks[0] == sum(batch for batch, _ in schedule)
+
+
+@settings(max_examples=30, deadline=None)
+@given(schedule=st_.lists(st_.tuples(st_.integers(1, 9), st_.integers(0, 3)), min_size=1, max_size=25),
+       population=st_.integers(2, 6), seed=st_.integers(0, 10_000))
+def test_every_ask_gets_optunas_parent_populations(schedule, population, seed):
+    sampler = generations.NSGAIISampler(population_size=population, seed=seed)
+    prefix = sampler._get_parent_cache_key_prefix()
+    compared, later_asks = [0], [0]
+
+    def check(study, trial):
+        newest = study._storage.get_trial(trial._trial_id).system_attrs[sampler._get_generation_key()]
+        later_asks[0] += newest >= 1
+        stored = study._storage.get_study_system_attrs(study._study_id)
+        assert newest == 0 or prefix + str(newest) in stored  # sampling from them stored them, as Optuna does
+        for g in range(1, newest + 1):
+            if prefix + str(g) in stored:
+                ours = sampler.get_parent_population(study, g)
+                theirs = optuna.samplers._ga.BaseGASampler.get_parent_population(sampler, study, g)
+                assert [t.number for t in ours] == [t.number for t in theirs]
+                compared[0] += 1
+
+    _drive(sampler, schedule, seed, check)
+    assert compared[0] >= later_asks[0]  # each of those asks compared at least its own generation's
 
 
 @pytest.mark.parametrize("ours, theirs", [(generations.NSGAIISampler, optuna.samplers.NSGAIISampler),
