@@ -253,18 +253,20 @@ def _within_budget(study: optuna.Study, asked: list[optuna.Trial], target: int) 
 
 def run(name: str, storage_url: str | None, worker: int = 0, progress: Callable[[dict], None] | None = None,
         stop_after_batches: int | None = None, notify: Callable[[str], None] | None = None,
-        stop: StopRule | None = None) -> RunReport:
+        stop: StopRule | None = None, opened: optuna.Study | None = None) -> RunReport:
     """Ask, evaluate and tell batches until the study has its target of completed trials (or a
     `stop` rule fires: recorded in the study). On PostgreSQL the worker samples on a local mirror
-    and writes finished batches in bulk (`mirrored`); `notify` hears about database outages."""
-    probe = load(name, storage_url)
+    and writes finished batches in bulk (`mirrored`); `notify` hears about database outages.
+    `opened`: the study as the caller already loaded it from `storage_url`, whose storage is
+    used rather than opened again (a journal replayed, a database's modules and schema checked)."""
+    probe = opened if opened is not None else load(name, storage_url)
     spec = spec_of(probe)
     target = int(probe.user_attrs[TARGET_ATTR])
     stop = stop or StopRule()
     if mirrored.supports(probe._storage):
         return _run_mirrored(probe, spec, target, worker, progress, stop_after_batches, notify, stop)
     sampler = make_sampler(spec, seed=spec.seed + 7919 * worker)
-    study = load(name, storage_url, sampler=sampler)
+    study = optuna.load_study(study_name=name, storage=probe._storage, sampler=sampler)
     detail_folder = detail.folder(storage_url, name)
     book = CurveBook(spec.proxies)
     told = failed = failed_in_a_row = batches = 0
@@ -429,12 +431,13 @@ def objective_units() -> dict[str, str]:
 
 def run_workers(name: str, storage_url: str | None, n_jobs: int = 1,
                 progress: Callable[[dict], None] | None = None,
-                notify: Callable[[str], None] | None = None, stop: StopRule | None = None) -> RunReport:
+                notify: Callable[[str], None] | None = None, stop: StopRule | None = None,
+                opened: optuna.Study | None = None) -> RunReport:
     """Run study `name` to its target with `n_jobs` worker processes (joblib/loky; one runs in
     this process and reports `progress` after each batch). `notify` (picklable) hears about
-    database outages the workers wait out."""
+    database outages the workers wait out; `opened` as in `run` (one worker only)."""
     if n_jobs == 1:
-        return run(name, storage_url, progress=progress, notify=notify, stop=stop)
+        return run(name, storage_url, progress=progress, notify=notify, stop=stop, opened=opened)
     from joblib import Parallel, delayed
 
     start = time.perf_counter()
