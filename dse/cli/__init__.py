@@ -10,6 +10,7 @@ import sys
 import click
 
 from ..errors import USER_ERRORS, error_line
+from .process import OwnProcess
 
 #: Command -> "module:attribute", imported when the command runs (or `--help` lists them), so a
 #: `dse worker` does not import the report and plotting code: every command starts faster.
@@ -40,8 +41,8 @@ class _LazyGroup(click.Group):
 def cli() -> None:
     """cl-dse: design-space exploration for continuous-learning accelerators.
 
-    The simulator runs compiled with Numba when it is installed (the `fast` extra), else with
-    NumPy; DSE_ENGINE=numba|numpy chooses.
+    The simulator runs compiled with Numba when it is installed, else with NumPy;
+    DSE_ENGINE=numba|numpy chooses.
     """
     from ..sim.engine import engine_name
 
@@ -49,8 +50,18 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """The `dse` command line on `argv`; without `argv`, this process's own command line, the
+    process ending with the command (see `OwnProcess`)."""
+    own = OwnProcess(argv is None)
     try:
-        cli.main(args=argv, prog_name="dse", standalone_mode=False)
+        _dispatch(argv, own)
+    finally:
+        own.ending()
+
+
+def _dispatch(argv: list[str] | None, own: OwnProcess) -> None:
+    try:
+        cli.main(args=argv, prog_name="dse", standalone_mode=False, obj=own)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)

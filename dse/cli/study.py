@@ -15,6 +15,7 @@ from ..search.spec import load_spec
 from ..search.stopping import DEFAULT_PLATEAU_TOLERANCE, StopRule, describe_stop
 from ..search.storage import storage_exists
 from .output import figure_text, render
+from .process import OwnProcess
 
 STORAGE = click.option("--storage", help="A folder of study journals (DIR/), a journal file or an Optuna storage URL. "
                                          "[.dse/]")
@@ -45,17 +46,22 @@ def _run_workers(name: str, storage: str | None, n_jobs: int, stop: StopRule | N
     s = st.load(name, storage)
     spec = st.spec_of(s)
     target, done = int(s.user_attrs[st.TARGET_ATTR]), st._counts(s)["complete"]
+    own = click.get_current_context().find_object(OwnProcess)
     with tqdm(total=target, initial=done, desc=name, unit="trial", disable=None if n_jobs == 1 else True) as bar:
         last_hv = [0.0]
+        batches = [0]
 
         def progress(info):
+            batches[0] += 1
+            if batches[0] == 1 and own is not None:
+                own.settled()  # the engine is compiled and the storage open
             bar.update(info["told"] - info["failed"])
             if time.monotonic() - last_hv[0] > 5:
                 last_hv[0] = time.monotonic()
                 _, hv = st.front(info["study"], spec)  # as the worker sees it: no extra storage reads
                 bar.set_postfix(hypervolume=f"{hv:.4g}", failed=info["failed"])
 
-        report = st.run_workers(name, storage, n_jobs, progress=progress, notify=notice, stop=stop)
+        report = st.run_workers(name, storage, n_jobs, progress=progress, notify=notice, stop=stop, opened=s)
     rate = report.told / report.seconds if report.seconds > 0 else 0.0
     stopped = " (stopped by Ctrl-C after the batch in flight; 'dse study resume' continues)" \
         if report.stopped_early else ""
