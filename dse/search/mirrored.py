@@ -6,9 +6,9 @@ queue on the database (measured: 9.8 / 15.3 / 10.7 trials/s with 1 / 2 / 4 worke
 worker keeps an in-memory mirror of the study: it syncs the finished trials others wrote (their
 ids and origins, then only the others' trials in full), asks and tells a batch locally (no
 statements), and writes the batch's
-finished trials in one short critical section under a PostgreSQL advisory lock that re-counts
-the completed trials, so the total is exactly the target however many workers run (extra
-trials are dropped unwritten). No trial is RUNNING in the database, so no heartbeats are
+finished trials in one short critical section under a PostgreSQL advisory lock that counts the
+trials written since its last count, so the total is exactly the target however many workers run
+(extra trials are dropped unwritten). No trial is RUNNING in the database, so no heartbeats are
 needed: a killed worker's batch is simply never written. When the database goes away, the
 worker keeps its finished batch, reports the failure through `notify` and retries with
 exponential backoff until it is back.
@@ -78,6 +78,8 @@ class Mirror:
             self.local.set_user_attr(key, value)
         self.seen: set[str] = set()  # origins of the trials the mirror holds
         self.last_id = -1  # the newest database trial id looked at
+        self.synced = _Tally()  # the study's trials up to last_id
+        self.locked = _Tally()  # the study's trials as last counted under the lock (plus this worker's writes)
         self.sync()
 
     def sync(self) -> int:
@@ -93,18 +95,18 @@ class Mirror:
         study_id = self.remote._study_id
         with self.engine.connect() as conn:
             rows = conn.execute(sqlalchemy.text(
-                "SELECT t.trial_id, a.value_json FROM trials t LEFT JOIN trial_system_attributes a "
-                "ON a.trial_id = t.trial_id AND a.key = :k WHERE t.study_id = :s AND t.trial_id > :last "
-                "AND t.state IN ('COMPLETE', 'FAIL', 'PRUNED')"),
+                "SELECT t.trial_id, t.state::text, a.value_json FROM trials t LEFT JOIN trial_system_attributes a "
+                "ON a.trial_id = t.trial_id AND a.key = :k WHERE t.study_id = :s AND t.trial_id > :last"),
                 {"k": ORIGIN_ATTR, "s": study_id, "last": self.last_id}).all()
-            complete = conn.execute(sqlalchemy.text(
+            tally = self.synced.copy()
+            tally.add([state for _, state, _ in rows], max((i for i, _, _ in rows), default=self.last_id))
+            complete = tally.complete if tally.exact else conn.execute(sqlalchemy.text(
                 "SELECT count(*) FROM trials WHERE study_id = :s AND state = 'COMPLETE'"), {"s": study_id}).scalar()
-        others = {trial_id for trial_id, uid in rows if (json.loads(uid) if uid else f"db-{trial_id}") not in self.seen}
-        if rows:
-            self.last_id = max(self.last_id, max(trial_id for trial_id, _ in rows))
-        if others:
-            with self.engine.connect() as conn:
-                new = read_trials(conn, sorted(others))
+            others = sorted(trial_id for trial_id, state, uid in rows if state in _FINISHED_NAMES and
+                            (json.loads(uid) if uid else f"db-{trial_id}") not in self.seen)
+            new = read_trials(conn, others) if others else []
+        self.synced, self.last_id = tally, tally.upto  # only now: a failed read is read again on the retry
+        if new:
             self.seen.update(t.system_attrs.get(ORIGIN_ATTR, f"db-{t._trial_id}") for t in new)
             self.local._storage.adopt(self.local._study_id, new)
         return int(complete)
@@ -148,11 +150,8 @@ class Mirror:
         key = zlib.crc32(self.remote.study_name.encode())
         with self.engine.begin() as conn:  # one transaction: the advisory lock ends with it
             conn.execute(sqlalchemy.text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
-            count = conn.execute(sqlalchemy.text(
-                "SELECT count(*) FILTER (WHERE t.state = 'COMPLETE'), count(*) FROM trials t "
-                "JOIN studies s ON t.study_id = s.study_id WHERE s.study_name = :n"),
-                {"n": self.remote.study_name}).one()
-            room = max(target - int(count[0]), 0)
+            tally = self._count_locked(conn)
+            room = max(target - tally.complete, 0)
             keep, done = [], 0
             for t in finished:  # failed trials do not count against the budget
                 if t.state == TrialState.COMPLETE:
@@ -160,9 +159,50 @@ class Mirror:
                         continue
                     done += 1
                 keep.append(t)
-            if keep:
-                insert_trials(conn, self.remote._study_id, int(count[1]), keep)
-            return len(keep)
+            ids = insert_trials(conn, self.remote._study_id, tally.total, keep) if keep else []
+        tally.add([t.state.name for t in keep], max(ids, default=tally.upto))  # committed: now they count
+        self.locked = tally
+        return len(keep)
+
+    def _count_locked(self, conn) -> _Tally:
+        """The study's trials, counted under its lock. Every writer numbers and commits its trials
+        under that lock, so database ids grow in commit order: only the trials after the last
+        count need counting (a range of the primary key), and the lock's hold does not grow with
+        the study. A trial written unfinished (not by a dse worker) could still change: then, and
+        on the first count, every trial is counted. (Trials another program inserts without the
+        lock are counted if they commit before the next count; dse's own writers all take it.)"""
+        import sqlalchemy
+
+        tally = self.locked.copy()
+        if not tally.exact:
+            tally = _Tally()
+        rows = conn.execute(sqlalchemy.text(
+            "SELECT state::text, count(*), max(trial_id) FROM trials WHERE study_id = :s AND trial_id > :after "
+            "GROUP BY state"), {"s": self.remote._study_id, "after": tally.upto}).all()
+        for state, n, newest in rows:
+            tally.add([state] * int(n), int(newest))
+        return tally
+
+
+_FINISHED_NAMES = ("COMPLETE", "FAIL", "PRUNED")
+
+
+class _Tally:
+    """A study's trials up to database id `upto`: how many, how many complete, and whether all
+    of them were finished when seen (`exact`: a dse worker writes trials finished, and a finished
+    trial never changes, so counts of the trials after `upto` can be added to these)."""
+
+    def __init__(self, upto: int = -1, complete: int = 0, total: int = 0, exact: bool = True):
+        self.upto, self.complete, self.total, self.exact = upto, complete, total, exact
+
+    def add(self, states: list[str], newest: int) -> None:
+        self.complete += states.count("COMPLETE")
+        self.total += len(states)
+        self.exact = self.exact and all(state in _FINISHED_NAMES for state in states)
+        self.upto = max(self.upto, newest)
+
+    def copy(self) -> _Tally:
+        return _Tally(self.upto, self.complete, self.total, self.exact)
 
 
 class _OwningMemory(optuna.storages.InMemoryStorage):
@@ -249,10 +289,10 @@ def _unnest_insert(table: str, columns) -> str:
     return f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})"
 
 
-def insert_trials(conn, study_id: int, first_number: int, trials: list[optuna.trial.FrozenTrial]) -> None:
+def insert_trials(conn, study_id: int, first_number: int, trials: list[optuna.trial.FrozenTrial]) -> list[int]:
     """Finished trials as Optuna's RDB schema stores them: one INSERT per table for the whole
-    batch (`_unnest_insert`). Optuna is pinned < 6: its value encoding is read from
-    `optuna.storages._rdb.models`."""
+    batch (`_unnest_insert`); returns their database ids. Optuna is pinned < 6: its value
+    encoding is read from `optuna.storages._rdb.models`."""
     import datetime
     import json
 
@@ -288,6 +328,7 @@ def insert_trials(conn, study_id: int, first_number: int, trials: list[optuna.tr
             by_column = zip(*table_rows, strict=True)
             arrays = {name: list(column) for (name, _), column in zip(columns, by_column, strict=True)}
             conn.execute(sqlalchemy.text(_unnest_insert(table, columns)), arrays)
+    return list(ids.values())
 
 
 def supports(storage) -> bool:

@@ -261,3 +261,88 @@ def test_a_write_whose_commit_answer_was_lost_is_not_written_twice(postgres_url,
     assert mirror.write([optuna.trial.create_trial(params={"x": 0.4}, distributions=dist, value=0.4)], 10) == 1
     assert len(optuna.load_study(study_name=name, storage=storage).trials) == 4
     optuna.delete_study(study_name=name, storage=storage)
+
+
+def test_counts_under_the_lock_are_incremental_and_exact(postgres_url):
+    """Each write counts only the trials after its last count; two mirrors writing in turn keep
+    the completed total exactly at the target. A trial written unfinished by another program
+    (Optuna's own ask, later told) makes the writers count every trial again: still exact."""
+    import optuna
+    import sqlalchemy
+
+    from dse.search import mirrored
+
+    name = "incremental-counts"
+    storage = st.open_storage(postgres_url)
+    with contextlib.suppress(KeyError):
+        optuna.delete_study(study_name=name, storage=storage)
+    remote = optuna.create_study(study_name=name, storage=storage, directions=["minimize"])
+    dist = {"x": optuna.distributions.FloatDistribution(0.0, 1.0)}
+
+    def batch(n, failed=0):
+        return [optuna.trial.create_trial(params={"x": 0.5}, distributions=dist, value=0.5) for _ in range(n)] + \
+            [optuna.trial.create_trial(params={"x": 0.5}, distributions=dist, state=optuna.trial.TrialState.FAIL)
+             for _ in range(failed)]
+
+    def in_database():
+        with storage.engine.connect() as conn:
+            return tuple(conn.execute(sqlalchemy.text(
+                "SELECT count(*) FILTER (WHERE state = 'COMPLETE'), count(*) FROM trials WHERE study_id = :s"),
+                {"s": remote._study_id}).one())
+
+    a = mirrored.Mirror(remote, optuna.samplers.RandomSampler(seed=0))
+    b = mirrored.Mirror(remote, optuna.samplers.RandomSampler(seed=1))
+    statements = []
+    sqlalchemy.event.listen(a.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    assert a.write(batch(4, failed=1), target=10) == 5
+    assert b.write(batch(3), target=10) == 3
+    assert a.write(batch(2), target=10) == 2
+    counts = [s for s in statements if "count(*)" in s]
+    assert counts and all("trial_id > " in s for s in counts)
+    assert (a.locked.complete, a.locked.total) == in_database() == (9, 10)
+    assert a.locked.upto == max(t._trial_id for t in storage.get_all_trials(remote._study_id))
+    assert b.write(batch(3), target=10) == 1  # room for one more completed trial, whoever counted last
+    assert in_database() == (10, 11)
+    assert a.sync() == b.sync() == 10
+
+    running = remote.ask()  # another program's trial, unfinished when the writers see it
+    assert a.sync() == 10 and not a.synced.exact
+    assert a.write(batch(1), target=12) == 1
+    assert not a.locked.exact
+    remote.tell(running, 0.1)  # now complete: 12 completed, the target
+    assert in_database() == (12, 13)
+    assert a.write(batch(2), target=12) == 0 and b.write(batch(2), target=12) == 0
+    assert a.sync() == b.sync() == 12
+    optuna.delete_study(study_name=name, storage=storage)
+
+
+def test_a_sync_whose_read_failed_reads_those_trials_again(postgres_url, monkeypatch):
+    """The connection drops while a sync reads the others' trials: the retry reads them again
+    (the mirror's cursor moves only once they are in)."""
+    import optuna
+    import sqlalchemy.exc
+
+    from dse.search import mirrored
+
+    name = "sync-retry"
+    storage = st.open_storage(postgres_url)
+    with contextlib.suppress(KeyError):
+        optuna.delete_study(study_name=name, storage=storage)
+    remote = optuna.create_study(study_name=name, storage=storage, directions=["minimize"])
+    dist = {"x": optuna.distributions.FloatDistribution(0.0, 1.0)}
+    writer = mirrored.Mirror(remote, optuna.samplers.RandomSampler(seed=0))
+    reader = mirrored.Mirror(remote, optuna.samplers.RandomSampler(seed=1))
+    writer.write([optuna.trial.create_trial(params={"x": x}, distributions=dist, value=x) for x in (0.1, 0.2)], 10)
+    real, calls = mirrored.read_trials, []
+
+    def drop_once(conn, ids):
+        calls.append(ids)
+        if len(calls) == 1:
+            raise sqlalchemy.exc.OperationalError("SELECT", {}, ConnectionError("server closed the connection"))
+        return real(conn, ids)
+
+    monkeypatch.setattr(mirrored, "read_trials", drop_once)
+    assert reader.sync() == 2
+    assert len(calls) == 2 and calls[0] == calls[1]
+    assert sorted(t.params["x"] for t in reader.local.get_trials(deepcopy=False)) == [0.1, 0.2]
+    optuna.delete_study(study_name=name, storage=storage)
