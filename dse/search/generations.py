@@ -9,7 +9,9 @@ generation is stored under Optuna's own key, so studies move between the two fre
 
 `get_parent_population` likewise walked every trial at every ask to pick out a generation's
 parents by id (12-15% of a worker's time at 6,000 trials, py-spy). Once a generation's parents
-are stored in the study, that list is kept and handed out again.
+are stored in the study, that list is kept and handed out again. And `get_population`, which
+selecting each generation's parents calls, walked every trial too: the counts keep each
+generation's completed trials (its members), so it lists those.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ class _GenerationCounts:
     def __init__(self) -> None:
         self.upto = 0
         self.last_id: int | None = None  # the trial at upto - 1, to notice a different trial list
-        self.per_generation: dict[int, int] = {}
+        self.members: dict[int, list[FrozenTrial]] = {}  # in creation order; -1: no generation stored
 
 
 class IncrementalGenerations:
@@ -54,14 +56,7 @@ class IncrementalGenerations:
             return generation
         trials = study._get_trials(deepcopy=False, use_cache=True)  # every state, in creation order
         state = self._generation_counts(study, trials)
-        while state.upto < len(trials) and trials[state.upto].state in _FINISHED:
-            done = trials[state.upto]
-            if done.state == TrialState.COMPLETE:
-                g = done.system_attrs.get(key, -1)
-                state.per_generation[g] = state.per_generation.get(g, 0) + 1
-            state.upto += 1
-            state.last_id = done._trial_id
-        per_generation = dict(state.per_generation)
+        per_generation = {g: len(members) for g, members in state.members.items()}
         for t in trials[state.upto:]:  # behind a trial still running: counted again at each ask
             if t.state == TrialState.COMPLETE:
                 g = t.system_attrs.get(key, -1)
@@ -71,6 +66,18 @@ class IncrementalGenerations:
         generation = newest if per_generation.get(newest, 0) < self._population_size else newest + 1
         study._storage.set_trial_system_attr(trial._trial_id, key, generation)
         return generation
+
+    def get_population(self, study: optuna.Study, generation: int) -> list[FrozenTrial]:
+        """Optuna's answer (the completed trials of `generation`, in creation order), from the
+        kept members instead of a walk over every trial (once per generation and worker: O(trials²)
+        over a study, 5% of a worker's time at 10,000 trials)."""
+        if generation < 0:
+            return super().get_population(study, generation)
+        key = self._get_generation_key()
+        trials = study._get_trials(deepcopy=False, use_cache=True)
+        state = self._generation_counts(study, trials)
+        return list(state.members.get(generation, ())) + [
+            t for t in trials[state.upto:] if t.state == TrialState.COMPLETE and t.system_attrs.get(key) == generation]
 
     def get_parent_population(self, study: optuna.Study, generation: int) -> list[FrozenTrial]:
         """Optuna's answer. Optuna selects a generation's parents once and stores their ids in
@@ -93,12 +100,20 @@ class IncrementalGenerations:
         return parents
 
     def _generation_counts(self, study: optuna.Study, trials: list[FrozenTrial]) -> _GenerationCounts:
+        """The kept counts for this study, brought up to date with `trials` (its trials now)."""
         cache = self.__dict__.setdefault("_dse_generation_counts", {})
         where = (id(study._storage), study._study_id)
         state = cache.get(where)
         if state is None or state.upto > len(trials) or \
                 (state.upto and trials[state.upto - 1]._trial_id != state.last_id):  # not the list counted
             state = cache[where] = _GenerationCounts()
+        key = self._get_generation_key()
+        while state.upto < len(trials) and trials[state.upto].state in _FINISHED:  # the trials finished since
+            done = trials[state.upto]
+            if done.state == TrialState.COMPLETE:
+                state.members.setdefault(done.system_attrs.get(key, -1), []).append(done)
+            state.upto += 1
+            state.last_id = done._trial_id
         return state
 
 

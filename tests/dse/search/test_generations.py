@@ -17,13 +17,18 @@ from dse.search import generations
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 
 
-def _drive(sampler, schedule: list[tuple[int, int]], seed: int, check=None) -> list[tuple]:
+def _drive(sampler, schedule: list[tuple[int, int]], seed: int, check=None, added: bool = False) -> list[tuple]:
     """Batches of asks; each batch finishes in a random order with random states, and
-    `keep_running` trials of it stay RUNNING until the next batch ends."""
+    `keep_running` trials of it stay RUNNING until the next batch ends. With `added`, a
+    completed trial the sampler never saw (no generation) is added before some batches."""
     study = optuna.create_study(directions=["minimize", "maximize"], sampler=sampler)
     rng = random.Random(seed)
     running: list[optuna.trial.Trial] = []
+    dists = {"x": optuna.distributions.FloatDistribution(0.0, 1.0), "n": optuna.distributions.IntDistribution(1, 8)}
     for batch, keep_running in schedule:
+        if added and rng.random() < 0.3:
+            study.add_trial(optuna.trial.create_trial(params={"x": rng.random(), "n": rng.randint(1, 8)},
+                                                      distributions=dists, values=[rng.random(), rng.random()]))
         asked = []
         for _ in range(batch):
             trial = study.ask()
@@ -48,8 +53,8 @@ def _drive(sampler, schedule: list[tuple[int, int]], seed: int, check=None) -> l
 
 @settings(max_examples=40, deadline=None)
 @given(schedule=st_.lists(st_.tuples(st_.integers(1, 9), st_.integers(0, 3)), min_size=1, max_size=25),
-       population=st_.integers(2, 6), seed=st_.integers(0, 10_000))
-def test_every_ask_gets_optunas_generation(schedule, population, seed):
+       population=st_.integers(2, 6), seed=st_.integers(0, 10_000), added=st_.booleans())
+def test_every_ask_gets_optunas_generation(schedule, population, seed, added):
     sampler = generations.NSGAIISampler(population_size=population, seed=seed)
     key = sampler._get_generation_key()
     asks = [0]
@@ -62,14 +67,14 @@ def test_every_ask_gets_optunas_generation(schedule, population, seed):
         assert ours == theirs
         asks[0] += 1
 
-    _drive(sampler, schedule, seed, check)
+    _drive(sampler, schedule, seed, check, added)
     assert asks[0] == sum(batch for batch, _ in schedule)
 
 
 @settings(max_examples=30, deadline=None)
 @given(schedule=st_.lists(st_.tuples(st_.integers(1, 9), st_.integers(0, 3)), min_size=1, max_size=25),
-       population=st_.integers(2, 6), seed=st_.integers(0, 10_000))
-def test_every_ask_gets_optunas_parent_populations(schedule, population, seed):
+       population=st_.integers(2, 6), seed=st_.integers(0, 10_000), added=st_.booleans())
+def test_every_ask_gets_optunas_populations_and_parent_populations(schedule, population, seed, added):
     sampler = generations.NSGAIISampler(population_size=population, seed=seed)
     prefix = sampler._get_parent_cache_key_prefix()
     compared, later_asks = [0], [0]
@@ -79,14 +84,17 @@ def test_every_ask_gets_optunas_parent_populations(schedule, population, seed):
         later_asks[0] += newest >= 1
         stored = study._storage.get_study_system_attrs(study._study_id)
         assert newest == 0 or prefix + str(newest) in stored  # sampling from them stored them, as Optuna does
-        for g in range(1, newest + 1):
-            if prefix + str(g) in stored:
+        for g in range(newest + 2):
+            ours = sampler.get_population(study, g)
+            theirs = optuna.samplers._ga.BaseGASampler.get_population(sampler, study, g)
+            assert [t.number for t in ours] == [t.number for t in theirs]
+            if g >= 1 and prefix + str(g) in stored:
                 ours = sampler.get_parent_population(study, g)
                 theirs = optuna.samplers._ga.BaseGASampler.get_parent_population(sampler, study, g)
                 assert [t.number for t in ours] == [t.number for t in theirs]
                 compared[0] += 1
 
-    _drive(sampler, schedule, seed, check)
+    _drive(sampler, schedule, seed, check, added)
     assert compared[0] >= later_asks[0]  # each of those asks compared at least its own generation's
 
 
@@ -95,8 +103,8 @@ def test_every_ask_gets_optunas_parent_populations(schedule, population, seed):
 @pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")
 def test_a_seeded_study_samples_exactly_what_optunas_sampler_samples(ours, theirs):
     schedule = [(7, 2), (5, 0), (9, 3), (4, 1)] * 6
-    got = _drive(ours(population_size=5, seed=3), schedule, seed=11)
-    want = _drive(theirs(population_size=5, seed=3), schedule, seed=11)
+    got = _drive(ours(population_size=5, seed=3), schedule, seed=11, added=True)
+    want = _drive(theirs(population_size=5, seed=3), schedule, seed=11, added=True)
     assert got == want
     assert max(g for *_, g in got if g is not None) >= 10  # many generations were exercised
 
