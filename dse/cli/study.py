@@ -48,7 +48,7 @@ def _run_workers(name: str, storage: str | None, n_jobs: int, stop: StopRule | N
     target, done = int(s.user_attrs[st.TARGET_ATTR]), st._counts(s)["complete"]
     own = click.get_current_context().find_object(OwnProcess)
     with tqdm(total=target, initial=done, desc=name, unit="trial", disable=None if n_jobs == 1 else True) as bar:
-        last_hv = [0.0]
+        next_hv = [0.0]
         batches = [0]
 
         def progress(info):
@@ -56,10 +56,12 @@ def _run_workers(name: str, storage: str | None, n_jobs: int, stop: StopRule | N
             if batches[0] == 1 and own is not None:
                 own.settled()  # the engine is compiled and the storage open
             bar.update(info["told"] - info["failed"])
-            if time.monotonic() - last_hv[0] > 5:
-                last_hv[0] = time.monotonic()
+            if not bar.disable and time.monotonic() > next_hv[0]:  # no bar shown (not a terminal): no front
+                began = time.monotonic()
                 _, hv = st.front(info["study"], spec)  # as the worker sees it: no extra storage reads
                 bar.set_postfix(hypervolume=f"{hv:.4g}", failed=info["failed"])
+                # every 5 s, or rarer when the front is slow (0.3 s at 10,000 trials): at most 5% of the time
+                next_hv[0] = time.monotonic() + max(5.0, 20 * (time.monotonic() - began))
 
         report = st.run_workers(name, storage, n_jobs, progress=progress, notify=notice, stop=stop, opened=s)
     rate = report.told / report.seconds if report.seconds > 0 else 0.0
