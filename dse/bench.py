@@ -293,7 +293,7 @@ def _synthetic_folder(folder, studies: int, trials: int) -> str:
     return name
 
 
-def bench_storage(studies: int = 50, trials: int = 2000, open_trials: int = 500, pg_trials: int = 3000,
+def bench_storage(studies: int = 50, trials: int = 2000, open_trials: int = 500, pg_trials: int = 10_000,
                   pg_repeats: int = 3, with_postgres: bool = True) -> dict[str, float]:
     """The embedded journal as work accumulates, and PostgreSQL with workers:
 
@@ -301,7 +301,9 @@ def bench_storage(studies: int = 50, trials: int = 2000, open_trials: int = 500,
       in a folder holding `studies` x `trials` trials in all;
     * journal_bytes_per_trial: the journal of a dacapo-open study, per trial;
     * pg_trials_per_s_N: trials/s of N `dse worker` processes sharing a `pg_trials` study on a
-      local PostgreSQL, over the whole run (each worker's start included; best of `pg_repeats`);
+      local PostgreSQL, over the whole run (each worker's start included; best of `pg_repeats`;
+      `pg_study_trials`: the study's size, 10,000 so that a worker's ~1.5 s start is under a tenth
+      of a one-worker run: with 3,000 it was a quarter, see docs/scaling.md);
       pg_steady_trials_per_s_N: the fleet's rate over the middle 80% of the completions;
       pg_2_over_1, pg_steady_2_over_1: two workers over one;
       pg_worker_start_s: what a worker's start costs (a worker that runs one trial);
@@ -332,6 +334,7 @@ def bench_storage(studies: int = 50, trials: int = 2000, open_trials: int = 500,
         out["journal_bytes_per_trial"] = os.path.getsize(f"{tmp}/open/{spec.name}.journal") / open_trials
     if with_postgres:
         pg = bench_workers(pg_trials, journal=False, repeats=pg_repeats)
+        out["pg_study_trials"] = float(pg_trials)
         for j in (1, 2, 4):
             out[f"pg_trials_per_s_{j}"] = pg.get(f"postgres_trials_per_s_{j}_workers", float("nan"))
             out[f"pg_steady_trials_per_s_{j}"] = pg.get(f"postgres_steady_trials_per_s_{j}_workers", float("nan"))
