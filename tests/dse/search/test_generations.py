@@ -51,9 +51,14 @@ def _drive(sampler, schedule: list[tuple[int, int]], seed: int, check=None, adde
     return [(t.number, t.state, t.params, t.system_attrs.get(key)) for t in study.trials]
 
 
+#: Random batched studies: (batch size, trials left running) per batch, population size, seed,
+#: and whether trials the sampler never saw are added (see `_drive`).
+random_studies = given(schedule=st_.lists(st_.tuples(st_.integers(1, 9), st_.integers(0, 3)), min_size=1, max_size=25),
+                       population=st_.integers(2, 6), seed=st_.integers(0, 10_000), added=st_.booleans())
+
+
 @settings(max_examples=40, deadline=None)
-@given(schedule=st_.lists(st_.tuples(st_.integers(1, 9), st_.integers(0, 3)), min_size=1, max_size=25),
-       population=st_.integers(2, 6), seed=st_.integers(0, 10_000), added=st_.booleans())
+@random_studies
 def test_every_ask_gets_optunas_generation(schedule, population, seed, added):
     sampler = generations.NSGAIISampler(population_size=population, seed=seed)
     key = sampler._get_generation_key()
@@ -72,8 +77,7 @@ def test_every_ask_gets_optunas_generation(schedule, population, seed, added):
 
 
 @settings(max_examples=30, deadline=None)
-@given(schedule=st_.lists(st_.tuples(st_.integers(1, 9), st_.integers(0, 3)), min_size=1, max_size=25),
-       population=st_.integers(2, 6), seed=st_.integers(0, 10_000), added=st_.booleans())
+@random_studies
 def test_every_ask_gets_optunas_populations_and_parent_populations(schedule, population, seed, added):
     sampler = generations.NSGAIISampler(population_size=population, seed=seed)
     prefix = sampler._get_parent_cache_key_prefix()

@@ -56,6 +56,16 @@ def postgres_url(postgres_server):
     return postgres_server[0]
 
 
+def _fresh_remote(postgres_url: str, name: str, directions=("minimize",)):
+    """(storage, study): a new, empty study `name` on the test server (an older one deleted)."""
+    import optuna
+
+    storage = st.open_storage(postgres_url)
+    with contextlib.suppress(KeyError):
+        optuna.delete_study(study_name=name, storage=storage)
+    return storage, optuna.create_study(study_name=name, storage=storage, directions=list(directions))
+
+
 def test_three_workers_on_postgres_one_killed(postgres_url):
     spec = load_spec(str(SMALL))
     target = 300
@@ -192,10 +202,7 @@ def test_a_written_batch_reads_back_exactly_and_a_second_mirror_adopts_it(postgr
     from dse.search import mirrored
 
     name = "roundtrip"
-    storage = st.open_storage(postgres_url)
-    with contextlib.suppress(KeyError):
-        optuna.delete_study(study_name=name, storage=storage)
-    remote = optuna.create_study(study_name=name, storage=storage, directions=["minimize", "maximize"])
+    storage, remote = _fresh_remote(postgres_url, name, ["minimize", "maximize"])
     dists = {"x": FloatDistribution(0.0, 1.0), "n": IntDistribution(1, 64, log=True),
              "c": CategoricalDistribution(["a", 3, None])}
     t0 = datetime.datetime(2026, 1, 2, 3, 4, 5, 678000)
@@ -236,10 +243,7 @@ def test_a_write_whose_commit_answer_was_lost_is_not_written_twice(postgres_url,
     from dse.search import mirrored
 
     name = "lost-commit"
-    storage = st.open_storage(postgres_url)
-    with contextlib.suppress(KeyError):
-        optuna.delete_study(study_name=name, storage=storage)
-    remote = optuna.create_study(study_name=name, storage=storage, directions=["minimize"])
+    storage, remote = _fresh_remote(postgres_url, name)
     dist = {"x": optuna.distributions.FloatDistribution(0.0, 1.0)}
     batch = [optuna.trial.create_trial(params={"x": x}, distributions=dist, value=x) for x in (0.1, 0.2, 0.3)]
     mirror = mirrored.Mirror(remote, optuna.samplers.RandomSampler(seed=0), notify=print)
@@ -273,10 +277,7 @@ def test_counts_under_the_lock_are_incremental_and_exact(postgres_url):
     from dse.search import mirrored
 
     name = "incremental-counts"
-    storage = st.open_storage(postgres_url)
-    with contextlib.suppress(KeyError):
-        optuna.delete_study(study_name=name, storage=storage)
-    remote = optuna.create_study(study_name=name, storage=storage, directions=["minimize"])
+    storage, remote = _fresh_remote(postgres_url, name)
     dist = {"x": optuna.distributions.FloatDistribution(0.0, 1.0)}
 
     def batch(n, failed=0):
@@ -325,10 +326,7 @@ def test_a_sync_whose_read_failed_reads_those_trials_again(postgres_url, monkeyp
     from dse.search import mirrored
 
     name = "sync-retry"
-    storage = st.open_storage(postgres_url)
-    with contextlib.suppress(KeyError):
-        optuna.delete_study(study_name=name, storage=storage)
-    remote = optuna.create_study(study_name=name, storage=storage, directions=["minimize"])
+    storage, remote = _fresh_remote(postgres_url, name)
     dist = {"x": optuna.distributions.FloatDistribution(0.0, 1.0)}
     writer = mirrored.Mirror(remote, optuna.samplers.RandomSampler(seed=0))
     reader = mirrored.Mirror(remote, optuna.samplers.RandomSampler(seed=1))
