@@ -77,8 +77,7 @@ class Mirror:
         for key, value in remote.user_attrs.items():
             self.local.set_user_attr(key, value)
         self.seen: set[str] = set()  # origins of the trials the mirror holds
-        self.last_id = -1  # the newest database trial id looked at
-        self.synced = _Tally()  # the study's trials up to last_id
+        self.synced = _Tally()  # the study's trials up to the newest database id the mirror looked at
         self.locked = _Tally()  # the study's trials as last counted under the lock (plus this worker's writes)
         self.sync()
 
@@ -97,15 +96,15 @@ class Mirror:
             rows = conn.execute(sqlalchemy.text(
                 "SELECT t.trial_id, t.state::text, a.value_json FROM trials t LEFT JOIN trial_system_attributes a "
                 "ON a.trial_id = t.trial_id AND a.key = :k WHERE t.study_id = :s AND t.trial_id > :last"),
-                {"k": ORIGIN_ATTR, "s": study_id, "last": self.last_id}).all()
+                {"k": ORIGIN_ATTR, "s": study_id, "last": self.synced.upto}).all()
             tally = self.synced.copy()
-            tally.add([state for _, state, _ in rows], max((i for i, _, _ in rows), default=self.last_id))
+            tally.add([state for _, state, _ in rows], max((i for i, _, _ in rows), default=tally.upto))
             complete = tally.complete if tally.exact else conn.execute(sqlalchemy.text(
                 "SELECT count(*) FROM trials WHERE study_id = :s AND state = 'COMPLETE'"), {"s": study_id}).scalar()
             others = sorted(trial_id for trial_id, state, uid in rows if state in _FINISHED_NAMES and
                             (json.loads(uid) if uid else f"db-{trial_id}") not in self.seen)
             new = read_trials(conn, others) if others else []
-        self.synced, self.last_id = tally, tally.upto  # only now: a failed read is read again on the retry
+        self.synced = tally  # only now: a failed read is read again on the retry
         if new:
             self.seen.update(t.system_attrs.get(ORIGIN_ATTR, f"db-{t._trial_id}") for t in new)
             self.local._storage.adopt(self.local._study_id, new)
