@@ -117,6 +117,7 @@ class Mirror:
             uid = uuid.uuid4().hex
             t.system_attrs[ORIGIN_ATTR] = uid
             self.seen.add(uid)
+        rows = BatchRows(finished)  # encoded before the lock: the lock's hold is the database's work
         attempts = [0]
 
         def once() -> int:
@@ -125,7 +126,7 @@ class Mirror:
                 stored = self._stored_of([t.system_attrs[ORIGIN_ATTR] for t in finished])
                 if stored:
                     return stored
-            return self._write_locked(finished, target)
+            return self._write_locked(rows, target)
 
         return with_retry(once, "writing finished trials", self.notify)
 
@@ -143,7 +144,7 @@ class Mirror:
                 "WHERE t.study_id = :s AND a.key = :k AND a.value_json = ANY(:v)"),
                 {"s": self.remote._study_id, "k": ORIGIN_ATTR, "v": [json.dumps(u) for u in uids]}).scalar())
 
-    def _write_locked(self, finished: list[optuna.trial.FrozenTrial], target: int) -> int:
+    def _write_locked(self, rows: BatchRows, target: int) -> int:
         import sqlalchemy
 
         key = zlib.crc32(self.remote.study_name.encode())
@@ -152,14 +153,14 @@ class Mirror:
             tally = self._count_locked(conn)
             room = max(target - tally.complete, 0)
             keep, done = [], 0
-            for t in finished:  # failed trials do not count against the budget
+            for i, t in enumerate(rows.trials):  # failed trials do not count against the budget
                 if t.state == TrialState.COMPLETE:
                     if done >= room:
                         continue
                     done += 1
-                keep.append(t)
-            ids = insert_trials(conn, self.remote._study_id, tally.total, keep) if keep else []
-        tally.add([t.state.name for t in keep], max(ids, default=tally.upto))  # committed: now they count
+                keep.append(i)
+            ids = rows.insert(conn, self.remote._study_id, tally.total, keep) if keep else []
+        tally.add([rows.trials[i].state.name for i in keep], max(ids, default=tally.upto))  # committed: now they count
         self.locked = tally
         return len(keep)
 
@@ -266,68 +267,81 @@ def read_trials(conn, trial_ids: list[int]) -> list[optuna.trial.FrozenTrial]:
     return out
 
 
-#: Each table's columns as `insert_trials` sends them: one array per column, unnested by the server.
-_TRIAL_COLUMNS = (("number", "integer"), ("study_id", "integer"), ("state", "trialstate"),
-                  ("datetime_start", "timestamp"), ("datetime_complete", "timestamp"))
-_COLUMNS = {
-    "trial_params": (("trial_id", "integer"), ("param_name", "text"), ("param_value", "double precision"),
-                     ("distribution_json", "text")),
-    "trial_values": (("trial_id", "integer"), ("objective", "integer"), ("value", "double precision"),
-                     ("value_type", "trialvaluetype")),
-    "trial_user_attributes": (("trial_id", "integer"), ("key", "text"), ("value_json", "text")),
-    "trial_system_attributes": (("trial_id", "integer"), ("key", "text"), ("value_json", "text")),
-}
+#: A whole batch in one statement: the trials (`:trials`, JSON rows keyed by their index `i` in
+#: the batch) are inserted in number order, and each other table's rows (`:params`, ...) join
+#: the new trial ids by that index, so rows of trials left out of `:trials` are dropped. Foreign
+#: keys are checked at the statement's end, when the trials exist.
+_INSERT_BATCH = """
+WITH r AS (SELECT * FROM json_to_recordset(CAST(:trials AS json))
+                AS r(i integer, n integer, state trialstate, s timestamp, c timestamp)),
+t AS (INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete)
+      SELECT n, :study, state, s, c FROM r ORDER BY n RETURNING trial_id, number),
+ids AS (SELECT r.i, t.trial_id FROM r JOIN t ON t.number = r.n),
+p AS (INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json)
+      SELECT ids.trial_id, x.k, x.v, x.d FROM ids JOIN json_to_recordset(CAST(:params AS json))
+                AS x(i integer, k text, v double precision, d text) USING (i)),
+v AS (INSERT INTO trial_values (trial_id, objective, value, value_type)
+      SELECT ids.trial_id, x.k, x.v, x.t FROM ids JOIN json_to_recordset(CAST(:values AS json))
+                AS x(i integer, k integer, v double precision, t trialvaluetype) USING (i)),
+u AS (INSERT INTO trial_user_attributes (trial_id, key, value_json)
+      SELECT ids.trial_id, x.k, x.v FROM ids JOIN json_to_recordset(CAST(:user AS json))
+                AS x(i integer, k text, v text) USING (i)),
+y AS (INSERT INTO trial_system_attributes (trial_id, key, value_json)
+      SELECT ids.trial_id, x.k, x.v FROM ids JOIN json_to_recordset(CAST(:system AS json))
+                AS x(i integer, k text, v text) USING (i))
+SELECT trial_id FROM ids ORDER BY i"""
 
 
-def _unnest_insert(table: str, columns) -> str:
-    """INSERT of a whole batch as one short statement: `SELECT FROM unnest(array per column)`.
-    A multi-row VALUES list of a few thousand parameters cost more to build, parse and plan (on
-    the worker and on the server) than the rows cost to write."""
-    names = ", ".join(name for name, _ in columns)
-    arrays = ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in columns)
-    return f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})"
+class BatchRows:
+    """Finished trials as Optuna's RDB schema stores them, encoded as JSON before the lock is
+    taken (the encoding, not the database, was most of the write's time under the lock when
+    psycopg escaped every array element in Python). Optuna is pinned < 6: its value encoding is
+    read from `optuna.storages._rdb.models`."""
+
+    def __init__(self, trials: list[optuna.trial.FrozenTrial]):
+        import datetime
+        import json
+
+        from optuna.distributions import distribution_to_json
+        from optuna.storages._rdb import models
+
+        def utc(value: datetime.datetime | None) -> str | None:
+            return None if value is None else value.astimezone(datetime.UTC).replace(tzinfo=None).isoformat()
+
+        self.trials = trials
+        self.heads = [{"state": t.state.name, "s": utc(t.datetime_start), "c": utc(t.datetime_complete)}
+                      for t in trials]
+        params, values, user, system = [], [], [], []
+        dist_json: dict[int, str] = {}  # a space has few distinct distributions: serialize each once
+        for i, t in enumerate(trials):
+            for name, v in t.params.items():
+                dist = t.distributions[name]
+                text = dist_json.get(id(dist)) or dist_json.setdefault(id(dist), distribution_to_json(dist))
+                params.append({"i": i, "k": name, "v": float(dist.to_internal_repr(v)), "d": text})
+            for objective, value in enumerate(t.values or []):
+                stored, kind = models.TrialValueModel.value_to_stored_repr(value)
+                values.append({"i": i, "k": objective, "v": None if stored is None else float(stored), "t": kind.name})
+            user += [{"i": i, "k": k, "v": json.dumps(v)} for k, v in t.user_attrs.items()]
+            system += [{"i": i, "k": k, "v": json.dumps(v)} for k, v in t.system_attrs.items()]
+        self.tables = {"params": json.dumps(params), "values": json.dumps(values), "user": json.dumps(user),
+                       "system": json.dumps(system)}
+
+    def insert(self, conn, study_id: int, first_number: int, keep: list[int]) -> list[int]:
+        """Insert the trials at batch indexes `keep`, numbered from `first_number`, with their rows,
+        in one statement; returns their database ids in that order."""
+        import json
+
+        import sqlalchemy
+
+        heads = [{**self.heads[i], "i": i, "n": first_number + k} for k, i in enumerate(keep)]
+        made = conn.execute(sqlalchemy.text(_INSERT_BATCH),
+                            {"trials": json.dumps(heads), "study": study_id, **self.tables}).all()
+        return [trial_id for (trial_id,) in made]
 
 
 def insert_trials(conn, study_id: int, first_number: int, trials: list[optuna.trial.FrozenTrial]) -> list[int]:
-    """Finished trials as Optuna's RDB schema stores them: one INSERT per table for the whole
-    batch (`_unnest_insert`); returns their database ids. Optuna is pinned < 6: its value
-    encoding is read from `optuna.storages._rdb.models`."""
-    import datetime
-    import json
-
-    import sqlalchemy
-    from optuna.distributions import distribution_to_json
-    from optuna.storages._rdb import models
-
-    def utc(value: datetime.datetime | None):
-        return None if value is None else value.astimezone(datetime.UTC).replace(tzinfo=None)
-
-    made = conn.execute(sqlalchemy.text(_unnest_insert("trials", _TRIAL_COLUMNS) + " RETURNING trial_id, number"),
-                        {"number": [first_number + i for i in range(len(trials))],
-                         "study_id": [study_id] * len(trials), "state": [t.state.name for t in trials],
-                         "datetime_start": [utc(t.datetime_start) for t in trials],
-                         "datetime_complete": [utc(t.datetime_complete) for t in trials]}).all()
-    ids = {number: trial_id for trial_id, number in made}
-    rows: dict[str, list[tuple]] = {table: [] for table in _COLUMNS}
-    dist_json: dict[int, str] = {}  # a space has few distinct distributions: serialize each once
-    for i, t in enumerate(trials):
-        trial_id = ids[first_number + i]
-        for name, v in t.params.items():
-            dist = t.distributions[name]
-            text = dist_json.get(id(dist)) or dist_json.setdefault(id(dist), distribution_to_json(dist))
-            rows["trial_params"].append((trial_id, name, float(dist.to_internal_repr(v)), text))
-        for objective, value in enumerate(t.values or []):
-            stored, kind = models.TrialValueModel.value_to_stored_repr(value)
-            rows["trial_values"].append((trial_id, objective, None if stored is None else float(stored), kind.name))
-        rows["trial_user_attributes"] += [(trial_id, k, json.dumps(v)) for k, v in t.user_attrs.items()]
-        rows["trial_system_attributes"] += [(trial_id, k, json.dumps(v)) for k, v in t.system_attrs.items()]
-    for table, table_rows in rows.items():
-        if table_rows:
-            columns = _COLUMNS[table]
-            by_column = zip(*table_rows, strict=True)
-            arrays = {name: list(column) for (name, _), column in zip(columns, by_column, strict=True)}
-            conn.execute(sqlalchemy.text(_unnest_insert(table, columns)), arrays)
-    return list(ids.values())
+    """Finished trials in one statement (`BatchRows`); returns their database ids."""
+    return BatchRows(trials).insert(conn, study_id, first_number, list(range(len(trials))))
 
 
 def supports(storage) -> bool:
