@@ -339,11 +339,6 @@ class BatchRows:
         return [trial_id for (trial_id,) in made]
 
 
-def insert_trials(conn, study_id: int, first_number: int, trials: list[optuna.trial.FrozenTrial]) -> list[int]:
-    """Finished trials in one statement (`BatchRows`); returns their database ids."""
-    return BatchRows(trials).insert(conn, study_id, first_number, list(range(len(trials))))
-
-
 def supports(storage) -> bool:
     """Whether a study's storage is a PostgreSQL database this module can write to."""
     rdb = getattr(storage, "_backend", storage)

@@ -189,7 +189,7 @@ def test_the_mirror_reads_trials_exactly_as_optuna_does(postgres_url):
 
 
 def test_a_written_batch_reads_back_exactly_and_a_second_mirror_adopts_it(postgres_url):
-    """`insert_trials` (one unnest INSERT per table) stores what Optuna's own reader returns, edge
+    """A batch written in one statement (`BatchRows`) stores what Optuna's own reader returns, edge
     values included (a failed trial without values, an infinite objective, categorical and log
     parameters); a second worker's mirror then holds the same trials, renumbered in its own
     storage, without copying them."""
