@@ -291,6 +291,14 @@ def test_counts_under_the_lock_are_incremental_and_exact(postgres_url):
                 "SELECT count(*) FILTER (WHERE state = 'COMPLETE'), count(*) FROM trials WHERE study_id = :s"),
                 {"s": remote._study_id}).one())
 
+    def rows_per_table():  # each trial: one parameter, one origin; a value if it completed
+        with storage.engine.connect() as conn:
+            return tuple(conn.execute(sqlalchemy.text(
+                f"SELECT count(*) FROM {table} WHERE trial_id IS NULL OR trial_id IN "
+                f"(SELECT trial_id FROM trials WHERE study_id = :s)"),
+                {"s": remote._study_id}).scalar() for table in ("trial_params", "trial_system_attributes",
+                                                                 "trial_values"))
+
     a = mirrored.Mirror(remote, optuna.samplers.RandomSampler(seed=0))
     b = mirrored.Mirror(remote, optuna.samplers.RandomSampler(seed=1))
     statements = []
@@ -304,6 +312,7 @@ def test_counts_under_the_lock_are_incremental_and_exact(postgres_url):
     assert a.locked.upto == max(t._trial_id for t in storage.get_all_trials(remote._study_id))
     assert b.write(batch(3), target=10) == 1  # room for one more completed trial, whoever counted last
     assert in_database() == (10, 11)
+    assert rows_per_table() == (11, 11, 10)  # the dropped trials' rows were not written either
     assert a.sync() == b.sync() == 10
 
     running = remote.ask()  # another program's trial, unfinished when the writers see it
@@ -313,6 +322,8 @@ def test_counts_under_the_lock_are_incremental_and_exact(postgres_url):
     remote.tell(running, 0.1)  # now complete: 12 completed, the target
     assert in_database() == (12, 13)
     assert a.write(batch(2), target=12) == 0 and b.write(batch(2), target=12) == 0
+    assert a.write(batch(2, failed=1), target=12) == 1  # a failed trial does not count: kept, alone
+    assert rows_per_table() == (13, 13, 12)  # Optuna's own trial has neither parameter nor origin
     assert a.sync() == b.sync() == 12
     optuna.delete_study(study_name=name, storage=storage)
 
