@@ -110,9 +110,10 @@ class Mirror:
             self.local._storage.adopt(self.local._study_id, new)
         return int(complete)
 
-    def write(self, finished: list[optuna.trial.FrozenTrial], target: int) -> int:
+    def write(self, finished: list[optuna.trial.FrozenTrial], target: int) -> list[int]:
         """Write finished trials to the database under its lock, keeping the completed total at
-        most `target`; returns how many were written."""
+        most `target`; returns the positions (in `finished`) of those written: completed trials
+        past the target are not."""
         for t in finished:
             uid = uuid.uuid4().hex
             t.system_attrs[ORIGIN_ATTR] = uid
@@ -120,31 +121,33 @@ class Mirror:
         rows = BatchRows(finished)  # encoded before the lock: the lock's hold is the database's work
         attempts = [0]
 
-        def once() -> int:
+        def once() -> list[int]:
             attempts[0] += 1
             if attempts[0] > 1 and finished:  # after an outage: did the lost attempt commit?
-                stored = self._stored_of([t.system_attrs[ORIGIN_ATTR] for t in finished])
+                uids = [t.system_attrs[ORIGIN_ATTR] for t in finished]
+                stored = self._stored_of(uids)
                 if stored:
-                    return stored
+                    return [i for i, u in enumerate(uids) if u in stored]
             return self._write_locked(rows, target)
 
         return with_retry(once, "writing finished trials", self.notify)
 
-    def _stored_of(self, uids: list[str]) -> int:
-        """How many of these trials (by origin) the database holds: a write whose commit reached
+    def _stored_of(self, uids: list[str]) -> set[str]:
+        """Which of these trials (by origin) the database holds: a write whose commit reached
         the server but whose answer was lost is not written again (a batch is one transaction,
-        so it is all there or none of it)."""
+        so what it kept is all there or none of it)."""
         import json
 
         import sqlalchemy
 
         with self.engine.connect() as conn:
-            return int(conn.execute(sqlalchemy.text(
-                "SELECT count(*) FROM trial_system_attributes a JOIN trials t ON t.trial_id = a.trial_id "
+            found = conn.execute(sqlalchemy.text(
+                "SELECT a.value_json FROM trial_system_attributes a JOIN trials t ON t.trial_id = a.trial_id "
                 "WHERE t.study_id = :s AND a.key = :k AND a.value_json = ANY(:v)"),
-                {"s": self.remote._study_id, "k": ORIGIN_ATTR, "v": [json.dumps(u) for u in uids]}).scalar())
+                {"s": self.remote._study_id, "k": ORIGIN_ATTR, "v": [json.dumps(u) for u in uids]}).scalars()
+            return {json.loads(v) for v in found}
 
-    def _write_locked(self, rows: BatchRows, target: int) -> int:
+    def _write_locked(self, rows: BatchRows, target: int) -> list[int]:
         import sqlalchemy
 
         key = zlib.crc32(self.remote.study_name.encode())
@@ -162,7 +165,7 @@ class Mirror:
             ids = rows.insert(conn, self.remote._study_id, tally.total, keep) if keep else []
         tally.add([rows.trials[i].state.name for i in keep], max(ids, default=tally.upto))  # committed: now they count
         self.locked = tally
-        return len(keep)
+        return keep
 
     def _count_locked(self, conn) -> _Tally:
         """The study's trials, counted under its lock. Every writer numbers and commits its trials

@@ -355,7 +355,8 @@ def _run_mirrored(remote: optuna.Study, spec: StudySpec, target: int, worker: in
             asked = [mirror.local.ask() for _ in range(min(spec.batch_size, remaining))]
             outcomes = evaluate(spec, [suggest(t, spec) for t in asked], book)
             ok = [tell_outcome(mirror.local, spec, t, o) for t, o in zip(asked, outcomes, strict=True)]
-            mirror.write([mirror.local._storage.get_trial(t._trial_id) for t in asked], target)
+            kept = mirror.write([mirror.local._storage.get_trial(t._trial_id) for t in asked], target)
+            ok = [ok[i] for i in kept]  # told and stored: past the target, others' trials came first
             told, failed, batches, failed_in_a_row = _account(ok, outcomes, spec, told, failed, batches,
                                                               failed_in_a_row, progress, mirror.local)
             stopped = _check_stop(stop, mirror.local, spec, start, history, record_in=remote)

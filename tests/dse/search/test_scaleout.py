@@ -106,6 +106,40 @@ def test_dask_sweep_equals_the_local_one(tmp_path):
     assert pq.read_table(tmp_path / "dask.parquet").equals(pq.read_table(tmp_path / "local.parquet"))
 
 
+def test_a_worker_reports_only_the_trials_it_stored_when_others_reach_the_target_first(postgres_url, monkeypatch):
+    """While this worker evaluates its second batch (20 trials), another writes all but 3 of the
+    remaining completed trials: the batch keeps 3 (plus any failed), and the worker's report
+    counts what it stored, not the 20 it told its mirror."""
+    import optuna
+
+    from dse.search import mirrored
+
+    spec = load_spec(str(SMALL))
+    with contextlib.suppress(st.StudyNotFound):
+        st.delete(spec.name, postgres_url)
+    target = 60
+    st.create(spec, postgres_url, target)
+    other = mirrored.Mirror(st.load(spec.name, postgres_url), optuna.samplers.RandomSampler(seed=0))
+    dist = {"x": optuna.distributions.FloatDistribution(0.0, 1.0)}
+    real, batches = st.evaluate, []
+
+    def evaluate_while_another_writes(*args, **kwargs):
+        batches.append(1)
+        if len(batches) == 2:
+            room = target - other.sync() - 3
+            other.write([optuna.trial.create_trial(params={"x": 0.5}, distributions=dist, value=0.5)
+                         for _ in range(room)], target)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(st, "evaluate", evaluate_while_another_writes)
+    report = st.run(spec.name, postgres_url)
+    trials = st.load(spec.name, postgres_url).get_trials()
+    mine = [t for t in trials if "x" not in t.params]
+    assert len(batches) == 2 and len(trials) - len(mine) == target - 20 - 3
+    assert report.told == len(mine) and report.told - report.failed == 20 + 3
+    assert sum(t.state.name == "COMPLETE" for t in trials) == target
+
+
 def test_a_trial_without_any_heartbeat_is_recognised_as_orphaned(postgres_url):
     from dse.search.storage import heartbeatless_running
 
@@ -217,7 +251,7 @@ def test_a_written_batch_reads_back_exactly_and_a_second_mirror_adopts_it(postgr
     for t in written:
         t.datetime_start, t.datetime_complete = t0, t0 + datetime.timedelta(seconds=1)
     writer = mirrored.Mirror(remote, optuna.samplers.RandomSampler(seed=0))
-    assert writer.write(written, target=10) == 3
+    assert writer.write(written, target=10) == [0, 1, 2]
     by_optuna = optuna.load_study(study_name=name, storage=storage).get_trials()
     assert [t.number for t in by_optuna] == [0, 1, 2]
     for a, b in zip(written, by_optuna, strict=True):
@@ -257,12 +291,12 @@ def test_a_write_whose_commit_answer_was_lost_is_not_written_twice(postgres_url,
         return written
 
     mirror._write_locked = commit_then_lose_the_answer
-    assert mirror.write(batch, target=10) == 3
+    assert mirror.write(batch, target=10) == [0, 1, 2]
     assert len(calls) == 1  # the retry found the batch and did not write it again
     assert sorted(t.params["x"] for t in optuna.load_study(study_name=name, storage=storage).trials) == [0.1, 0.2, 0.3]
     assert "database unreachable while writing finished trials" in capsys.readouterr().out
     mirror._write_locked = real
-    assert mirror.write([optuna.trial.create_trial(params={"x": 0.4}, distributions=dist, value=0.4)], 10) == 1
+    assert mirror.write([optuna.trial.create_trial(params={"x": 0.4}, distributions=dist, value=0.4)], 10) == [0]
     assert len(optuna.load_study(study_name=name, storage=storage).trials) == 4
     optuna.delete_study(study_name=name, storage=storage)
 
@@ -303,26 +337,26 @@ def test_counts_under_the_lock_are_incremental_and_exact(postgres_url):
     b = mirrored.Mirror(remote, optuna.samplers.RandomSampler(seed=1))
     statements = []
     sqlalchemy.event.listen(a.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
-    assert a.write(batch(4, failed=1), target=10) == 5
-    assert b.write(batch(3), target=10) == 3
-    assert a.write(batch(2), target=10) == 2
+    assert a.write(batch(4, failed=1), target=10) == [0, 1, 2, 3, 4]
+    assert b.write(batch(3), target=10) == [0, 1, 2]
+    assert a.write(batch(2), target=10) == [0, 1]
     counts = [s for s in statements if "count(*)" in s]
     assert counts and all("trial_id > " in s for s in counts)
     assert (a.locked.complete, a.locked.total) == in_database() == (9, 10)
     assert a.locked.upto == max(t._trial_id for t in storage.get_all_trials(remote._study_id))
-    assert b.write(batch(3), target=10) == 1  # room for one more completed trial, whoever counted last
+    assert b.write(batch(3), target=10) == [0]  # room for one more completed trial, whoever counted last
     assert in_database() == (10, 11)
     assert rows_per_table() == (11, 11, 10)  # the dropped trials' rows were not written either
     assert a.sync() == b.sync() == 10
 
     running = remote.ask()  # another program's trial, unfinished when the writers see it
     assert a.sync() == 10 and not a.synced.exact
-    assert a.write(batch(1), target=12) == 1
+    assert a.write(batch(1), target=12) == [0]
     assert not a.locked.exact
     remote.tell(running, 0.1)  # now complete: 12 completed, the target
     assert in_database() == (12, 13)
-    assert a.write(batch(2), target=12) == 0 and b.write(batch(2), target=12) == 0
-    assert a.write(batch(2, failed=1), target=12) == 1  # a failed trial does not count: kept, alone
+    assert a.write(batch(2), target=12) == [] and b.write(batch(2), target=12) == []
+    assert a.write(batch(2, failed=1), target=12) == [2]  # a failed trial does not count: kept, alone
     assert rows_per_table() == (13, 13, 12)  # Optuna's own trial has neither parameter nor origin
     assert a.sync() == b.sync() == 12
     optuna.delete_study(study_name=name, storage=storage)
