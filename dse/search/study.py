@@ -25,7 +25,7 @@ from workloads.files import write_text_atomic
 
 from ..errors import DseError, StudyNotFound
 from ..sim.curves import CurveBook
-from . import detail, mirrored, pareto
+from . import bulk_delete, detail, mirrored, pareto
 from .evaluate import evaluate
 from .samplers import make_sampler
 from .space import grid_points, suggest
@@ -413,13 +413,16 @@ def summaries(storage_url: str | None) -> list[dict]:
 
 
 def delete(name: str, storage_url: str | None) -> None:
-    load(name, storage_url)  # a clear error if it does not exist
+    storage = load(name, storage_url)._storage  # a clear error if it does not exist
+    rdb = getattr(storage, "_backend", storage)  # the database inside Optuna's cache
     loc = locate(storage_url)
     if loc.kind == "dir":
         loc.journal(name).unlink()
         (loc.path / f"{name}.study.json").unlink(missing_ok=True)
+    elif isinstance(rdb, optuna.storages.RDBStorage):
+        bulk_delete.delete_study(rdb, name)  # a statement per table, not several per row
     else:
-        optuna.delete_study(study_name=name, storage=open_storage(storage_url))
+        optuna.delete_study(study_name=name, storage=storage)
     where = detail.folder(storage_url, name)
     if where is not None and where.exists():
         shutil.rmtree(where)

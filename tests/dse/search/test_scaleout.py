@@ -140,6 +140,16 @@ def test_a_worker_reports_only_the_trials_it_stored_when_others_reach_the_target
     assert sum(t.state.name == "COMPLETE" for t in trials) == target
 
 
+@pytest.mark.filterwarnings("ignore::optuna.exceptions.ExperimentalWarning")
+def test_bulk_delete_leaves_what_optunas_delete_leaves_on_postgres(postgres_url):
+    from dse.bench import _fresh_databases
+
+    from .test_bulk_delete import check_bulk_delete_matches_optuna
+
+    with _fresh_databases(postgres_url) as fresh:
+        check_bulk_delete_matches_optuna(fresh(), fresh())
+
+
 def test_a_trial_without_any_heartbeat_is_recognised_as_orphaned(postgres_url):
     from dse.search.storage import heartbeatless_running
 
