@@ -225,6 +225,21 @@ class _OwningMemory(optuna.storages.InMemoryStorage):
                 self._update_cache(trial._trial_id, study_id)
 
 
+#: The rows `read_trials` reads, each table filtered by `_BY_IDS`.
+_READ_SQL = {
+    "params": "SELECT trial_id, param_name, param_value, distribution_json FROM trial_params",
+    "values": "SELECT trial_id, objective, value, value_type FROM trial_values",
+    "user": "SELECT trial_id, key, value_json FROM trial_user_attributes",
+    "system": "SELECT trial_id, key, value_json FROM trial_system_attributes",
+    "trials": "SELECT trial_id, number, state, datetime_start, datetime_complete FROM trials",
+}
+#: The range bounds the index scan whatever the planner knows: a study's tables are not yet
+#: analyzed in its first minute (autovacuum's), and without statistics PostgreSQL guessed that
+#: `= ANY` of 50 ids matches a quarter of the rows and scanned the whole table (3.6 ms a read at
+#: 10,000 trials, 0.7 s of the server's 2.3 s in a two-worker run).
+_BY_IDS = " WHERE trial_id BETWEEN :lo AND :hi AND trial_id = ANY(:ids)"
+
+
 def read_trials(conn, trial_ids: list[int]) -> list[optuna.trial.FrozenTrial]:
     """Finished trials by database id, in number order: five plain SELECTs instead of Optuna's ORM
     reader (which cost ~4 ms a trial and made every worker re-pay the others' trials)."""
@@ -234,10 +249,10 @@ def read_trials(conn, trial_ids: list[int]) -> list[optuna.trial.FrozenTrial]:
     from optuna.distributions import json_to_distribution
     from optuna.storages._rdb import models
 
-    ids = {"ids": trial_ids}
+    ids = {"ids": trial_ids, "lo": min(trial_ids), "hi": max(trial_ids)}
 
-    def rows(sql: str):
-        return conn.execute(sqlalchemy.text(sql), ids).all()
+    def rows(table: str, order: str = ""):
+        return conn.execute(sqlalchemy.text(_READ_SQL[table] + _BY_IDS + order), ids).all()
 
     params: dict[int, dict] = {i: {} for i in trial_ids}
     dists: dict[int, dict] = {i: {} for i in trial_ids}
@@ -245,23 +260,18 @@ def read_trials(conn, trial_ids: list[int]) -> list[optuna.trial.FrozenTrial]:
     user: dict[int, dict] = {i: {} for i in trial_ids}
     system: dict[int, dict] = {i: {} for i in trial_ids}
     parsed: dict[str, optuna.distributions.BaseDistribution] = {}  # a space has few distinct distributions
-    for trial_id, name, value, dist_json in rows(
-            "SELECT trial_id, param_name, param_value, distribution_json FROM trial_params WHERE trial_id = ANY(:ids)"):
+    for trial_id, name, value, dist_json in rows("params"):
         dist = parsed.get(dist_json) or parsed.setdefault(dist_json, json_to_distribution(dist_json))
         params[trial_id][name] = dist.to_external_repr(value)
         dists[trial_id][name] = dist
-    for trial_id, objective, value, kind in rows(
-            "SELECT trial_id, objective, value, value_type FROM trial_values WHERE trial_id = ANY(:ids)"):
+    for trial_id, objective, value, kind in rows("values"):
         values[trial_id][objective] = models.TrialValueModel.stored_repr_to_value(
             value, models.TrialValueModel.TrialValueType[kind])
-    for table, into in (("trial_user_attributes", user), ("trial_system_attributes", system)):
-        sql = f"SELECT trial_id, key, value_json FROM {table} WHERE trial_id = ANY(:ids)"
-        for trial_id, key, value_json in rows(sql):
+    for table, into in (("user", user), ("system", system)):
+        for trial_id, key, value_json in rows(table):
             into[trial_id][key] = json.loads(value_json)
     out = []
-    for trial_id, number, state, start, complete in rows(
-            "SELECT trial_id, number, state, datetime_start, datetime_complete FROM trials "
-            "WHERE trial_id = ANY(:ids) ORDER BY number"):
+    for trial_id, number, state, start, complete in rows("trials", " ORDER BY number"):
         vals = [values[trial_id][k] for k in sorted(values[trial_id])] or None
         out.append(optuna.trial.FrozenTrial(
             number=number, state=TrialState[state], value=None, values=vals, datetime_start=start,
