@@ -1,10 +1,9 @@
-"""The incremental generation count and the kept parent populations give Optuna's answers: at
-every ask of random batched studies (trials finishing out of order, failed and pruned ones, some
-left running), and in the trials a whole seeded study samples."""
+"""The kept parent populations and the uncopied search space give Optuna's answers: at every ask
+of random batched studies (trials finishing out of order, failed and pruned ones, some left
+running), and in the trials a whole seeded study samples."""
 
 from __future__ import annotations
 
-import copy
 import random
 
 import optuna
@@ -57,28 +56,9 @@ random_studies = given(schedule=st_.lists(st_.tuples(st_.integers(1, 9), st_.int
                        population=st_.integers(2, 6), seed=st_.integers(0, 10_000), added=st_.booleans())
 
 
-@settings(max_examples=40, deadline=None)
-@random_studies
-def test_every_ask_gets_optunas_generation(schedule, population, seed, added):
-    sampler = generations.NSGAIISampler(population_size=population, seed=seed)
-    key = sampler._get_generation_key()
-    asks = [0]
-
-    def check(study, trial):
-        stored = study._storage.get_trial(trial._trial_id)
-        probe = copy.deepcopy(stored)
-        ours = probe.system_attrs.pop(key)
-        theirs = optuna.samplers._ga.BaseGASampler.get_trial_generation(sampler, study, probe)
-        assert ours == theirs
-        asks[0] += 1
-
-    _drive(sampler, schedule, seed, check, added)
-    assert asks[0] == sum(batch for batch, _ in schedule)
-
-
 @settings(max_examples=30, deadline=None)
 @random_studies
-def test_every_ask_gets_optunas_populations_and_parent_populations(schedule, population, seed, added):
+def test_every_ask_gets_optunas_parent_populations(schedule, population, seed, added):
     sampler = generations.NSGAIISampler(population_size=population, seed=seed)
     prefix = sampler._get_parent_cache_key_prefix()
     compared, later_asks = [0], [0]
@@ -88,11 +68,8 @@ def test_every_ask_gets_optunas_populations_and_parent_populations(schedule, pop
         later_asks[0] += newest >= 1
         stored = study._storage.get_study_system_attrs(study._study_id)
         assert newest == 0 or prefix + str(newest) in stored  # sampling from them stored them, as Optuna does
-        for g in range(newest + 2):
-            ours = sampler.get_population(study, g)
-            theirs = optuna.samplers._ga.BaseGASampler.get_population(sampler, study, g)
-            assert [t.number for t in ours] == [t.number for t in theirs]
-            if g >= 1 and prefix + str(g) in stored:
+        for g in range(1, newest + 2):
+            if prefix + str(g) in stored:
                 ours = sampler.get_parent_population(study, g)
                 theirs = optuna.samplers._ga.BaseGASampler.get_parent_population(sampler, study, g)
                 assert [t.number for t in ours] == [t.number for t in theirs]
@@ -116,3 +93,27 @@ def test_a_seeded_study_samples_exactly_what_optunas_sampler_samples(ours, their
 def test_the_generation_is_stored_under_optunas_key():
     assert generations.NSGAIISampler._get_generation_key() == "NSGAIISampler:generation"
     assert generations.NSGAIIISampler._get_parent_cache_key_prefix() == "NSGAIIISampler:parent:"
+
+
+@settings(max_examples=40, deadline=None)
+@given(plan=st_.lists(st_.tuples(st_.sets(st_.sampled_from("abc")), st_.integers(0, 2),
+                                 st_.sampled_from(["ok", "fail", "prune", "running"])), min_size=1, max_size=30))
+def test_every_ask_gets_optunas_relative_search_space(plan):
+    """The search space handed to the sampler at each ask is Optuna's intersection of the
+    finished trials' distributions (public, non-incremental `intersection_search_space`), without
+    single-valued ones, while parameters come and go and their ranges change."""
+    sampler = generations.NSGAIISampler(population_size=3, seed=0)
+    study = optuna.create_study(directions=["minimize", "maximize"], sampler=sampler)
+    ranges = [(0.0, 1.0), (0.0, 2.0), (0.5, 0.5)]  # the last is single-valued
+    for names, r, state in plan:
+        trial = study.ask()
+        frozen = study._storage.get_trial(trial._trial_id)
+        theirs = {k: d for k, d in optuna.search_space.intersection_search_space(
+            study.get_trials(deepcopy=False)).items() if not d.single()}
+        assert sampler.infer_relative_search_space(study, frozen) == theirs
+        for name in sorted(names):
+            trial.suggest_float(name, *ranges[r])
+        if state == "ok":
+            study.tell(trial, [0.1, 0.2])
+        elif state != "running":
+            study.tell(trial, state=optuna.trial.TrialState.FAIL if state == "fail" else optuna.trial.TrialState.PRUNED)
