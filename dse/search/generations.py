@@ -18,6 +18,7 @@ from __future__ import annotations
 import weakref
 
 import optuna
+from optuna.search_space.intersection import _calculate  # private in Optuna 5 (pinned <6)
 from optuna.trial import FrozenTrial
 
 
@@ -61,8 +62,6 @@ class KeptParents:
         incrementally by Optuna's own `_calculate`, without single-valued ones), minus the deep
         copy of every distribution that `IntersectionSearchSpace.calculate` hands out at each
         ask: the samplers only read them."""
-        from optuna.search_space.intersection import _calculate  # private in Optuna 5 (pinned <6)
-
         space = self._search_space
         if space._study_id is None:
             space._study_id = study._study_id

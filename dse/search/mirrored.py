@@ -25,6 +25,7 @@ import optuna
 from optuna.trial import TrialState
 
 from ..errors import DseError
+from .storage import rdb_of
 
 #: Marks a trial's origin so a worker does not copy its own trials back from the database.
 ORIGIN_ATTR = "dse.uid"
@@ -70,7 +71,7 @@ class Mirror:
 
     def __init__(self, remote: optuna.Study, sampler, notify: Callable[[str], None] | None = None):
         self.remote, self.notify = remote, notify
-        self.engine = getattr(remote._storage, "_backend", remote._storage).engine  # the database's
+        self.engine = rdb_of(remote._storage).engine
         memory = _OwningMemory()
         self.local = optuna.create_study(storage=memory, study_name=remote.study_name, sampler=sampler,
                                          directions=remote.directions)
@@ -354,5 +355,5 @@ class BatchRows:
 
 def supports(storage) -> bool:
     """Whether a study's storage is a PostgreSQL database this module can write to."""
-    rdb = getattr(storage, "_backend", storage)
-    return isinstance(rdb, optuna.storages.RDBStorage) and rdb.engine.dialect.name == "postgresql"
+    rdb = rdb_of(storage)
+    return rdb is not None and rdb.engine.dialect.name == "postgresql"

@@ -229,13 +229,20 @@ def migrate_legacy(folder: pathlib.Path) -> list[str]:
         lock.release()
 
 
+def rdb_of(storage) -> optuna.storages.RDBStorage | None:
+    """The database behind a study's storage (Optuna wraps an RDBStorage in a cache), or None
+    when the storage is not a database."""
+    backend = getattr(storage, "_backend", storage)
+    return backend if isinstance(backend, optuna.storages.RDBStorage) else None
+
+
 def state_counts(storage, study_id: int) -> dict[optuna.trial.TrialState, int] | None:
     """Trials per state, counted by the database (one GROUP BY); None for other storages."""
     import sqlalchemy
     from optuna.storages._rdb import models  # private in Optuna 5 (pinned <6)
 
-    backend = getattr(storage, "_backend", storage)
-    if not isinstance(backend, optuna.storages.RDBStorage):
+    backend = rdb_of(storage)
+    if backend is None:
         return None
     table = models.TrialModel.__table__
     query = sqlalchemy.select(table.c.state, sqlalchemy.func.count()).where(table.c.study_id == study_id) \
@@ -252,8 +259,8 @@ def heartbeatless_running(study: optuna.Study, older_than_s: float) -> list[int]
 
     from optuna.storages._rdb import models  # private in Optuna 5 (pinned <6)
 
-    backend = getattr(study._storage, "_backend", study._storage)
-    if not isinstance(backend, optuna.storages.RDBStorage):
+    backend = rdb_of(study._storage)
+    if backend is None:
         return []
     now = datetime.datetime.now()
     old = {t._trial_id: t.number for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import optuna
 from optuna.storages._heartbeat import is_heartbeat_enabled  # private in Optuna 5 (pinned <6)
+from optuna.study._tell import _tell_with_warning  # private in Optuna 5 (pinned <6)
 from optuna.trial import TrialState
 
 from workloads.files import write_text_atomic
@@ -38,6 +39,7 @@ from .storage import (
     locate,
     now_iso,
     open_storage,
+    rdb_of,
     read_index,
     state_counts,
     update_index,
@@ -222,8 +224,6 @@ def _tell(study: optuna.Study, trial: optuna.Trial, values: list[float] | None =
     """`Study.tell` without the deep copy of the finished trial it returns, which nothing here
     reads (its parameters, distributions and metrics: a tenth of a profiled worker's time).
     Optuna's own tell does the rest: state, values, the sampler's `after_trial`."""
-    from optuna.study._tell import _tell_with_warning  # private in Optuna 5 (pinned <6)
-
     _tell_with_warning(study=study, trial=trial, value_or_values=values, state=state)
 
 
@@ -424,12 +424,12 @@ def summaries(storage_url: str | None) -> list[dict]:
 
 def delete(name: str, storage_url: str | None) -> None:
     storage = load(name, storage_url)._storage  # a clear error if it does not exist
-    rdb = getattr(storage, "_backend", storage)  # the database inside Optuna's cache
+    rdb = rdb_of(storage)
     loc = locate(storage_url)
     if loc.kind == "dir":
         loc.journal(name).unlink()
         (loc.path / f"{name}.study.json").unlink(missing_ok=True)
-    elif isinstance(rdb, optuna.storages.RDBStorage):
+    elif rdb is not None:
         bulk_delete.delete_study(rdb, name)  # a statement per table, not several per row
     else:
         optuna.delete_study(study_name=name, storage=storage)
