@@ -1,7 +1,8 @@
 """cl-dse: design-space exploration for continuous-learning accelerators.
 
-The public API (docs/api.md): `simulate`, `evaluate`, `run_study`, `resume_study`, `status`,
-`trials`, `report`, `reproduce_dacapo`, and `SimParams`, the simulator's constants. Every
+The public API (docs/api.md): `simulate`, `evaluate`, `run_study`, `resume_study`, `run_worker`,
+`status`, `trials`, `list_studies`, `delete_study`, `repair_studies`, `report`, `reproduce_dacapo`,
+and `SimParams`, the simulator's constants. Every
 `dse` command is one of these functions under a thin command line.
 """
 
@@ -10,8 +11,9 @@ from .sim.params import SimParams
 
 #: The API's functions live in `dse.api`, imported on first use (PEP 562), so that `import dse`,
 #: and every `dse` command that does not need them, starts without the search and report code.
-_API = ("check_proxies", "compare_samplers", "evaluate", "profile_proxies", "report", "reproduce_dacapo",
-        "resume_study", "run_simulation", "run_study", "simulate", "status", "trials")
+_API = ("check_proxies", "compare_samplers", "delete_study", "evaluate", "list_studies", "profile_proxies",
+        "repair_studies", "report", "reproduce_dacapo", "resume_study", "run_simulation", "run_study",
+        "run_worker", "simulate", "status", "trials")
 
 
 def __getattr__(name: str):
@@ -28,5 +30,4 @@ def __dir__() -> list[str]:
 
 __version__ = "0.1.0"
 
-__all__ = ["DseError", "SimParams", "__version__", "check_proxies", "compare_samplers", "evaluate", "profile_proxies",
-           "report", "reproduce_dacapo", "resume_study", "run_simulation", "run_study", "simulate", "status", "trials"]
+__all__ = ["DseError", "SimParams", "__version__", *_API]

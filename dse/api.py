@@ -247,6 +247,38 @@ def resume_study(name: str, storage: str | None = None, n_jobs: int = 1,
     return st.status(name, storage)
 
 
+def run_worker(name: str, storage: str | None = None, n_jobs: int = 1,
+               progress: Callable[[dict], None] | None = None) -> dict:
+    """Join a study (e.g. on PostgreSQL, from another host) and work until its target is reached
+    (`dse worker`); returns what these workers stored: trials told, failed, seconds."""
+    from .search import study as st
+
+    run = st.run_workers(name, storage, n_jobs, progress=progress)
+    return {"told": run.told, "failed": run.failed, "seconds": run.seconds}
+
+
+def list_studies(storage: str | None = None) -> list[dict]:
+    """One row per study in the storage: name, trials, target, objectives, start (`dse study list`)."""
+    from .search import study as st
+
+    return st.summaries(storage)
+
+
+def delete_study(name: str, storage: str | None = None) -> None:
+    """Delete a study and all its trials (`dse study delete`, without the confirmation)."""
+    from .search import study as st
+
+    st.delete(name, storage)
+
+
+def repair_studies(storage: str | None = None, name: str | None = None) -> list[str]:
+    """Make damaged journals readable (`dse study repair`): one line per journal, saying what was
+    set aside and which trials, if any, lost information."""
+    from .search.repair import repair
+
+    return [report.line() for report in repair(storage, name)]
+
+
 def status(name: str, storage: str | None = None) -> dict:
     """Trial counts, target, Pareto front and hypervolume of a study (`dse study status`)."""
     from .search import study as st

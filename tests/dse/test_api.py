@@ -24,7 +24,8 @@ def test_docs_example_runs(index, tmp_path, monkeypatch):
 def test_public_names_are_exported():
     import dse
 
-    for name in ("simulate", "evaluate", "run_study", "trials", "report", "SimParams", "DseError"):
+    for name in ("simulate", "evaluate", "run_study", "trials", "report", "SimParams", "DseError", "run_worker",
+                 "list_studies", "delete_study", "repair_studies"):
         assert name in dse.__all__ and callable(getattr(dse, name))
 
 
