@@ -294,18 +294,22 @@ def _synthetic_folder(folder, studies: int, trials: int) -> str:
 
 
 def bench_storage(studies: int = 50, trials: int = 2000, open_trials: int = 500, pg_trials: int = 10_000,
-                  pg_repeats: int = 3, with_postgres: bool = True) -> dict[str, float]:
+                  pg_repeats: int = 3, with_postgres: bool = True,
+                  pg_studies: tuple[str, ...] = ("dacapo-open", "quick")) -> dict[str, float]:
     """The embedded journal as work accumulates, and PostgreSQL with workers:
 
     * status_s_100k: `dse study status` (in process, and as a command) of one 2,000-trial study
       in a folder holding `studies` x `trials` trials in all;
     * journal_bytes_per_trial: the journal of a dacapo-open study, per trial;
-    * pg_trials_per_s_N: trials/s of N `dse worker` processes sharing a `pg_trials` study on a
-      local PostgreSQL, over the whole run (each worker's start included; best of `pg_repeats`;
-      `pg_study_trials`: the study's size, 10,000 so that a worker's ~1.5 s start is under a tenth
-      of a one-worker run: with 3,000 it was a quarter, see docs/scaling.md);
+    * pg_trials_per_s_N: completed trials/s of N `dse worker` processes sharing a study of
+      `pg_trials` trials, the first of `pg_studies` (dacapo-open), on a local PostgreSQL, over the
+      whole run (each worker's start included; best of `pg_repeats`; `pg_study_trials`: the
+      study's size, 10,000 so that a worker's ~1.2 s start is about a tenth of a one-worker run
+      of `quick`: with 3,000 it was a quarter, see docs/scaling.md);
       pg_steady_trials_per_s_N: the fleet's rate over the middle 80% of the completions;
       pg_2_over_1, pg_steady_2_over_1: two workers over one;
+      the same with the other studies' names (pg_quick_trials_per_s_N, pg_quick_2_over_1, ...):
+      the cheaper a trial, the more a worker's fixed start and the database's share weigh;
       pg_worker_start_s: what a worker's start costs (a worker that runs one trial);
       machine_2_over_1: two CPU-bound Python processes over one, measured between the fleets;
       pg_statements_per_trial: SQL statements per trial (`bench_workers`)."""
@@ -333,13 +337,17 @@ def bench_storage(studies: int = 50, trials: int = 2000, open_trials: int = 500,
         st.run(spec.name, f"{tmp}/open/")
         out["journal_bytes_per_trial"] = os.path.getsize(f"{tmp}/open/{spec.name}.journal") / open_trials
     if with_postgres:
-        pg = bench_workers(pg_trials, journal=False, repeats=pg_repeats)
+        pg = bench_workers(pg_trials, journal=False, repeats=pg_repeats, studies=pg_studies)
         out["pg_study_trials"] = float(pg_trials)
-        for j in (1, 2, 4):
-            out[f"pg_trials_per_s_{j}"] = pg.get(f"postgres_trials_per_s_{j}_workers", float("nan"))
-            out[f"pg_steady_trials_per_s_{j}"] = pg.get(f"postgres_steady_trials_per_s_{j}_workers", float("nan"))
-        out["pg_2_over_1"] = out["pg_trials_per_s_2"] / out["pg_trials_per_s_1"]
-        out["pg_steady_2_over_1"] = out["pg_steady_trials_per_s_2"] / out["pg_steady_trials_per_s_1"]
+        for k, study in enumerate(pg_studies):
+            tag = "" if k == 0 else f"{study.replace('-', '_')}_"
+            rates = {}
+            for j in (1, 2, 4):
+                for kind in ("", "steady_"):
+                    rates[kind, j] = pg.get(f"postgres_{tag}{kind}trials_per_s_{j}_workers", float("nan"))
+                    out[f"pg_{tag}{kind}trials_per_s_{j}"] = rates[kind, j]
+            for kind in ("", "steady_"):
+                out[f"pg_{tag}{kind}2_over_1"] = rates[kind, 2] / rates[kind, 1]
         out["pg_worker_start_s"] = pg.get("postgres_worker_start_s", float("nan"))
         out["machine_2_over_1"] = pg.get("machine_scanners_per_s_2", float("nan")) / \
             pg.get("machine_scanners_per_s_1", float("nan"))
@@ -374,11 +382,14 @@ def _fresh_databases(url: str):
         admin.dispose()
 
 
-def bench_workers(n_trials: int = 1000, journal: bool = True, repeats: int = 1) -> dict[str, float]:
-    """Trials/s for 1, 2 and 4 worker processes on journal storage and on PostgreSQL (whole run,
-    and steady: see `_timed_workers`), and the SQL statements one trial costs on PostgreSQL.
-    With `repeats` > 1 the fleet sizes take turns (1, 2, 4, 1, 2, 4, ...) and each figure is the
-    best of its runs: on a shared machine a run is only ever slowed by others, never sped up."""
+def bench_workers(n_trials: int = 1000, journal: bool = True, repeats: int = 1,
+                  studies: tuple[str, ...] = ("quick",)) -> dict[str, float]:
+    """Completed trials/s for 1, 2 and 4 worker processes on journal storage and on PostgreSQL
+    (whole run, and steady: see `_timed_workers`), and the SQL statements one trial costs on
+    PostgreSQL. With `repeats` > 1 the fleet sizes take turns (1, 2, 4, 1, 2, 4, ...) and each
+    figure is the best of its runs: on a shared machine a run is only ever slowed by others, never
+    sped up. `studies`: the shipped studies the fleets run, in turn within each repeat; the keys
+    of each study after the first carry its name (`postgres_dacapo_open_trials_per_s_2_workers`)."""
     import pathlib
     import subprocess
     import tempfile
@@ -393,11 +404,13 @@ def bench_workers(n_trials: int = 1000, journal: bool = True, repeats: int = 1) 
 
     def fleets(storage_of, prefix: str) -> None:
         for _ in range(repeats):
-            for j in (1, 2, 4):
-                whole, steady = _timed_workers("quick", storage_of(j), n_trials, j)
-                for key, value in ((f"{prefix}_trials_per_s_{j}_workers", whole),
-                                   (f"{prefix}_steady_trials_per_s_{j}_workers", steady)):
-                    out[key] = max(out.get(key, 0.0), value)
+            for k, study in enumerate(studies):
+                tag = prefix if k == 0 else f"{prefix}_{study.replace('-', '_')}"
+                for j in (1, 2, 4):
+                    whole, steady = _timed_workers(study, storage_of(j), n_trials, j)
+                    for key, value in ((f"{tag}_trials_per_s_{j}_workers", whole),
+                                       (f"{tag}_steady_trials_per_s_{j}_workers", steady)):
+                        out[key] = max(out.get(key, 0.0), value)
             for n in (1, 2):
                 out[f"machine_scanners_per_s_{n}"] = max(out.get(f"machine_scanners_per_s_{n}", 0.0),
                                                          _scanners_per_s(n))

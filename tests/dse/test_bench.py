@@ -54,6 +54,22 @@ def test_storage_section_reports_the_issue_keys():
     assert figures["storage_trials_in_folder"] == 120
 
 
+def test_storage_section_on_postgres_reports_both_studies():
+    """The PostgreSQL fleets at toy size (a server the bench starts): the headline keys are
+    dacapo-open's, `quick`'s carry its name, and each ratio is its own two rates' quotient."""
+    pytest.importorskip("psycopg", reason="the PostgreSQL driver (extra 'postgres') is not installed")
+    from dse.bench import bench_storage
+
+    figures = bench_storage(studies=2, trials=20, open_trials=20, pg_trials=120, pg_repeats=1)
+    assert "postgres_unavailable" not in figures
+    for tag in ("", "quick_"):
+        _finite_positive(figures, tuple(f"pg_{tag}{kind}trials_per_s_{j}" for kind in ("", "steady_")
+                                        for j in (1, 2, 4)))
+        assert figures[f"pg_{tag}2_over_1"] == figures[f"pg_{tag}trials_per_s_2"] / figures[f"pg_{tag}trials_per_s_1"]
+    _finite_positive(figures, ("pg_worker_start_s", "machine_2_over_1", "pg_statements_per_trial"))
+    assert figures["pg_study_trials"] == 120
+
+
 def test_search_bench_smoke_run_prints_its_keys(tmp_path):
     """A toy-size `dse bench --only search` (the full one takes ~10 minutes and is not in CI)."""
     from dse.bench import bench_search
