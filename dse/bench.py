@@ -295,21 +295,21 @@ def _synthetic_folder(folder, studies: int, trials: int) -> str:
 
 def bench_storage(studies: int = 50, trials: int = 2000, open_trials: int = 500, pg_trials: int = 10_000,
                   pg_repeats: int = 3, with_postgres: bool = True,
-                  pg_studies: tuple[str, ...] = ("dacapo-open", "quick")) -> dict[str, float]:
+                  pg_studies: tuple[str, ...] = ("quick", "dacapo-open")) -> dict[str, float]:
     """The embedded journal as work accumulates, and PostgreSQL with workers:
 
     * status_s_100k: `dse study status` (in process, and as a command) of one 2,000-trial study
       in a folder holding `studies` x `trials` trials in all;
     * journal_bytes_per_trial: the journal of a dacapo-open study, per trial;
     * pg_trials_per_s_N: completed trials/s of N `dse worker` processes sharing a study of
-      `pg_trials` trials, the first of `pg_studies` (dacapo-open), on a local PostgreSQL, over the
+      `pg_trials` trials, the first of `pg_studies` (quick), on a local PostgreSQL, over the
       whole run (each worker's start included; best of `pg_repeats`; `pg_study_trials`: the
-      study's size, 10,000 so that a worker's ~1.2 s start is about a tenth of a one-worker run
-      of `quick`: with 3,000 it was a quarter, see docs/scaling.md);
+      study's size, 10,000 so that a worker's ~1.2 s start is about a tenth of a one-worker run:
+      with 3,000 it was a quarter, see docs/scaling.md);
       pg_steady_trials_per_s_N: the fleet's rate over the middle 80% of the completions;
       pg_2_over_1, pg_steady_2_over_1: two workers over one;
-      the same with the other studies' names (pg_quick_trials_per_s_N, pg_quick_2_over_1, ...):
-      the cheaper a trial, the more a worker's fixed start and the database's share weigh;
+      the same for the other studies, named (pg_dacapo_open_trials_per_s_N, ...): a costlier
+      trial, over which a worker's fixed start and the database's share weigh less;
       pg_worker_start_s: what a worker's start costs (a worker that runs one trial);
       machine_2_over_1: two CPU-bound Python processes over one, measured between the fleets;
       pg_statements_per_trial: SQL statements per trial (`bench_workers`)."""

@@ -56,13 +56,13 @@ def test_storage_section_reports_the_issue_keys():
 
 def test_storage_section_on_postgres_reports_both_studies():
     """The PostgreSQL fleets at toy size (a server the bench starts): the headline keys are
-    dacapo-open's, `quick`'s carry its name, and each ratio is its own two rates' quotient."""
+    `quick`'s, dacapo-open's carry its name, and each ratio is its own two rates' quotient."""
     pytest.importorskip("psycopg", reason="the PostgreSQL driver (extra 'postgres') is not installed")
     from dse.bench import bench_storage
 
     figures = bench_storage(studies=2, trials=20, open_trials=20, pg_trials=120, pg_repeats=1)
     assert "postgres_unavailable" not in figures
-    for tag in ("", "quick_"):
+    for tag in ("", "dacapo_open_"):
         _finite_positive(figures, tuple(f"pg_{tag}{kind}trials_per_s_{j}" for kind in ("", "steady_")
                                         for j in (1, 2, 4)))
         assert figures[f"pg_{tag}2_over_1"] == figures[f"pg_{tag}trials_per_s_2"] / figures[f"pg_{tag}trials_per_s_1"]
