@@ -302,6 +302,26 @@ def report(name: str, out: str | None = None, storage: str | None = None) -> Wri
     return write_report(gather(name, storage), out or f"out/{name}")
 
 
+def compare_reports(names: Sequence[str], out: str = "out/compare", storage: str | None = None,
+                    reference: str | None = None) -> list[dict]:
+    """Overlay the fronts and hypervolumes of several studies with the same objectives on one
+    page, `out`/index.html (`dse report compare`); `reference`: an exhaustive sweep's Parquet
+    file, to show each study's fraction of its hypervolume. Returns one row per study."""
+    import pathlib
+
+    from workloads.files import write_text_atomic
+
+    from .reports import gather
+    from .reports.compare import render
+
+    if not names:
+        raise DseError("names", "name at least one study")
+    page, rows = render([gather(n, storage, with_references=False) for n in names], reference)
+    pathlib.Path(out).mkdir(parents=True, exist_ok=True)
+    write_text_atomic(str(pathlib.Path(out) / "index.html"), page)
+    return rows
+
+
 def reproduce_dacapo(out: str = "out/dacapo", proxies: str | None = None,
                      sim_params: SimParams | Mapping[str, Any] | None = None, uncertainty: int | None = None,
                      uncertainty_seed: int = 0) -> Written:
@@ -384,3 +404,184 @@ def check_proxies(observations: str) -> dict:
 
     _, table = read_proxies(observations, expect="observations")
     return check(table, DEFAULT_DATA_EXPONENT, DEFAULT_DRIFT_TRANSFER)
+
+
+def sweep_size(path_or_name: str, grid: bool = False, samples: int | None = None) -> int:
+    """How many candidates `sweep` would evaluate: the whole space (`grid`, which needs a
+    discrete space) or `samples`; a clear error for any other combination."""
+    from .search.space import grid_points
+    from .search.spec import load_spec, not_discrete
+
+    spec = load_spec(path_or_name)
+    if grid == (samples is not None):
+        raise DseError("grid/samples", "give exactly one of --grid or --samples N")
+    if grid and not_discrete(spec):
+        raise DseError(not_discrete(spec), "--grid needs choices, fixed values or stepped int ranges", spec.path)
+    return len(grid_points(spec)) if grid else int(samples or 0)
+
+
+def sweep(path_or_name: str, output: str, *, grid: bool = False, samples: int | None = None, n_jobs: int = 1,
+          backend: str = "loky", scheduler: str | None = None,
+          progress: Callable[[int], None] | None = None) -> dict:
+    """Evaluate every candidate of a study's space (`grid`) or `samples` Latin-hypercube ones,
+    and write parameters and metrics to the Parquet file `output` (`dse sweep`). `backend="dask"`
+    streams chunks to the Dask `scheduler` (an address; None starts a local cluster). `progress`
+    hears each finished chunk's candidate count. Returns {"written": n, "seconds": s}."""
+    import time
+
+    from .search.spec import load_spec
+    from .search.sweep import run_sweep
+
+    sweep_size(path_or_name, grid, samples)
+    spec = load_spec(path_or_name)
+    client = None
+    if backend == "dask":
+        from .search.dask_backend import dask_client
+
+        client = dask_client(scheduler)
+    start = time.perf_counter()
+    try:
+        written = run_sweep(spec, output, grid, samples or 0, n_jobs, backend, progress=progress)
+    finally:
+        if client is not None:
+            client.close()
+    return {"written": written, "seconds": time.perf_counter() - start}
+
+
+def enqueue_best(study: str, sweep_file: str, path_or_name: str, top: int = 10, storage: str | None = None) -> int:
+    """Enqueue the `top` Pareto candidates of a sweep's Parquet file (of the space `path_or_name`
+    describes) into an existing study (`dse sweep --enqueue`); `resume_study` evaluates them.
+    Returns how many were enqueued (one already queued is not queued twice)."""
+    from .search import study as st
+    from .search.quality import best_candidates
+    from .search.spec import load_spec
+
+    target = st.load(study, storage)
+    best = best_candidates(sweep_file, load_spec(path_or_name), top)
+    for params in best:
+        target.enqueue_trial(params, skip_if_exists=True)
+    return len(best)
+
+
+def serve_dashboard(name: str, storage: str | None = None, port: int = 8080) -> None:
+    """Serve optuna-dashboard on study `name`'s storage on 127.0.0.1 (`dse study dashboard`;
+    blocks). Compact journals are read through cl-dse, so plain `optuna-dashboard FILE` cannot
+    open them. Needs `pip install 'cl-dse[dashboard]'`."""
+    from .search import study as st
+
+    try:
+        from optuna_dashboard import run_server
+    except ImportError:
+        raise DseError("dashboard", "optuna-dashboard is not installed (pip install 'cl-dse[dashboard]')") from None
+    run_server(st.load(name, storage)._storage, host="127.0.0.1", port=port)
+
+
+def validate_proxies(path: str) -> dict:
+    """Check a proxy Parquet file against its schema (`dse proxies validate`): {"kind":
+    "observations" or "curves", "rows": n}; a clear error naming the file and field otherwise."""
+    from workloads.proxies import read_proxies
+
+    kind, table = read_proxies(path)
+    return {"kind": kind, "rows": table.num_rows}
+
+
+def proxies_summary(path: str) -> dict:
+    """A proxy file's kind and, per (student, teacher, scenario), its row count and accuracy means
+    (for curves also the asymptote's mean and the worst fit error) (`dse proxies show`):
+    {"kind": ..., "groups": [row, ...]}."""
+    from workloads.proxies import read_proxies
+    from workloads.proxies.io import group_rows
+
+    kind, table = read_proxies(path)
+    before = table.column("acc_before").to_numpy()
+    rows = []
+    for key, sel in group_rows(table, ("student", "teacher", "scenario")).items():
+        row = {"student": key[0], "teacher": key[1], "scenario": key[2], "rows": len(sel),
+               "acc_before_mean": float(before[sel].mean())}
+        if kind == "curves":
+            row["acc_asymptote_mean"] = float(table.column("acc_asymptote").to_numpy()[sel].mean())
+            row["fit_rmse_max"] = float(table.column("fit_rmse").to_numpy()[sel].max())
+        else:
+            row["acc_after_mean"] = float(table.column("acc_after").to_numpy()[sel].mean())
+        rows.append(row)
+    return {"kind": kind, "groups": rows}
+
+
+def fit_proxies(observations: str, output: str, label_acc: float = 1.0) -> pa.Table:
+    """Fit Ekya-style curves to an observations file and write them to `output` (`dse proxies
+    fit`); `label_acc` is the teacher's labeling accuracy to record. Returns the curves."""
+    import pathlib
+
+    from workloads.proxies import fit_observations, read_proxies, write_proxies
+
+    if not 0 <= label_acc <= 1:
+        raise DseError("label_acc", f"must be in [0, 1], got {label_acc}")
+    _, table = read_proxies(observations, expect="observations")
+    if not pathlib.Path(output).parent.exists():
+        raise DseError("--output", f"directory {pathlib.Path(output).parent} does not exist")
+    curves = fit_observations(table, label_acc)
+    write_proxies(curves, "curves", output)
+    return curves
+
+
+def accel_info(design: Design | str) -> list[dict]:
+    """Parameters, area and power of each design (`dse accel info`): a preset such as
+    "dacapo", a design TOML file or an `accel.Design`."""
+    from .sim import accel_eval as ev
+
+    return ev.design_info(_design(design))
+
+
+def accel_design(design: Design | str | None = None, rows: int | Sequence[int] | None = None,
+                 cols: int | None = None, dataflow: str | None = None) -> tuple[Design, list[int] | None]:
+    """The one design `accel_eval` runs on, and the sub-array row counts to evaluate (None: the
+    whole array). Without `design`: a scalar-MAC array of `rows` x `cols` (16 x 16) with
+    `dataflow` (os), as SCALE-Sim's; with it, `rows` are sub-array row counts."""
+    from .sim import accel_eval as ev
+
+    row_counts = None if rows is None else [rows] if isinstance(rows, int) else [int(r) for r in rows]
+    if design is None:
+        if row_counts is not None and len(row_counts) != 1:
+            raise DseError("--rows", "without --design, --rows is the array height (one number)")
+        return ev.scalar_array(row_counts[0] if row_counts else 16, cols or 16, dataflow or "os"), None
+    if cols is not None or dataflow is not None:
+        raise DseError("--cols/--dataflow", "apply only without --design (edit the design file instead)")
+    d = _design(design)
+    if len(d) != 1:
+        raise DseError("--design", f"{design if isinstance(design, str) else 'the design'} holds {len(d)} designs; "
+                                   "eval takes one")
+    ev.check_rows(d, row_counts)
+    return d, row_counts
+
+
+def accel_eval(design: Design | str | None = None, *, rows: int | Sequence[int] | None = None,
+               cols: int | None = None, dataflow: str | None = None, topology: str | None = None,
+               gemm_format: bool = False, mnk: Sequence[tuple[int, int, int]] = (), onnx: str | None = None,
+               model: str | None = None, phase: str = "inference", batch: int = 1, frozen: int = 0,
+               vit_artifact: bool = False, precision: str | None = None) -> list[dict]:
+    """Cycles, latency, utilization and energy of GEMMs or a model's kernels on one design
+    (`dse accel eval`; the design as `accel_design` resolves it): give exactly one of `topology`
+    (a SCALE-Sim CSV; `gemm_format` for its GEMM format), `mnk` (GEMMs as (M, N, K)), `onnx`
+    (a model file) or `model` (a zoo name, with `phase`, `batch`, `frozen`)."""
+    from workloads.gemm import GemmTable
+    from workloads.scalesim_csv import read_topology
+
+    from .sim import accel_eval as ev
+
+    if sum(x is not None for x in (topology, mnk or None, onnx, model)) != 1:
+        raise DseError("input", "give exactly one of --topology, --mnk, --onnx or --model")
+    d, row_counts = accel_design(design, rows, cols, dataflow)
+    fmt_index = ev.default_format(d, precision)
+    ev.first_supported(d, fmt_index)
+    if model:
+        return ev.kernel_rows(d, model, phase, batch, frozen, fmt_index, row_counts, not vit_artifact)
+    if onnx:
+        from workloads.onnx_import import read_onnx
+
+        table = read_onnx(onnx)
+    elif topology:
+        table = read_topology(topology, gemm_format)
+    else:
+        table = GemmTable.from_rows([(f"gemm{i}", "fwd", i, int(m), int(n), int(k), 1)
+                                     for i, (m, n, k) in enumerate(mnk)])
+    return ev.gemm_rows(d, table, fmt_index, row_counts)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -507,3 +507,20 @@ SECTIONS: dict[str, Callable[[], dict[str, float]]] = {
     "uncertainty": bench_uncertainty,
     "search": bench_search,
 }
+
+
+def run(sections: Sequence[str] | None = None, announce: Callable[[str], None] | None = None) -> dict[str, float]:
+    """`dse bench` (exposed as `dse.run_bench`): the figures of `sections` (names in SECTIONS;
+    default all but "search", which takes ~10 minutes and runs only when named), in one flat
+    dict. `announce` hears each section's name before it runs."""
+    from .errors import DseError
+
+    unknown = [name for name in sections or () if name not in SECTIONS]
+    if unknown:
+        raise DseError("sections", f"unknown section {unknown[0]!r} (known: {', '.join(SECTIONS)})")
+    results: dict[str, float] = {}
+    for name in sections or tuple(k for k in SECTIONS if k != "search"):
+        if announce:
+            announce(name)
+        results.update(SECTIONS[name]())
+    return results

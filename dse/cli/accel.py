@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import click
 
-from accel import DATAFLOWS, FORMAT_NAMES, load_design
-from workloads.gemm import GemmTable
-from workloads.scalesim_csv import read_topology
+from accel import DATAFLOWS, FORMAT_NAMES
 from workloads.zoo import MODELS, PHASES
 
 from ..errors import DseError
@@ -25,7 +23,9 @@ def accel() -> None:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table")
 def info(design: str, fmt: str) -> None:
     """Parameters, area and power of DESIGN (a preset such as `dacapo`, or a TOML file)."""
-    rows = ev.design_info(load_design(design))
+    from .. import api
+
+    rows = api.accel_info(design)
     if fmt == "json" and len(rows) == 1:
         import json
         click.echo(json.dumps(rows[0], indent=2))
@@ -33,15 +33,12 @@ def info(design: str, fmt: str) -> None:
         click.echo(render(rows, fmt))
 
 
-def _parse_mnk(values: tuple[str, ...]) -> GemmTable:
-    rows = []
-    for i, text in enumerate(values):
-        try:
-            m, n, k = (int(x) for x in text.split(","))
-        except ValueError:
-            raise DseError("--mnk", f"expected M,N,K integers, got {text!r}") from None
-        rows.append((f"gemm{i}", "fwd", i, m, n, k, 1))
-    return GemmTable.from_rows(rows)
+def _parse_mnk(text: str) -> tuple[int, int, int]:
+    try:
+        m, n, k = (int(x) for x in text.split(","))
+    except ValueError:
+        raise DseError("--mnk", f"expected M,N,K integers, got {text!r}") from None
+    return m, n, k
 
 
 @accel.command("eval")
@@ -63,34 +60,12 @@ def _parse_mnk(values: tuple[str, ...]) -> GemmTable:
 def eval_(design, rows_text, cols, dataflow, topology, gemm_format, mnk, onnx_path, model, phase, batch, frozen,
           vit_artifact, precision, fmt) -> None:
     """Cycles, latency, utilization and energy of GEMMs or a model kernel on a design."""
-    if sum(x is not None for x in (topology, mnk or None, onnx_path, model)) != 1:
-        raise DseError("input", "give exactly one of --topology, --mnk, --onnx or --model")
-    if design is None:
-        array_rows = parse_rows(rows_text or "16")
-        if len(array_rows) != 1:
-            raise DseError("--rows", "without --design, --rows is the array height (one number)")
-        d = ev.scalar_array(array_rows[0], cols or 16, dataflow or "os")
-        row_counts = None
-    else:
-        if cols is not None or dataflow is not None:
-            raise DseError("--cols/--dataflow", "apply only without --design (edit the design file instead)")
-        d = load_design(design)
-        if len(d) != 1:
-            raise DseError("--design", f"{design} holds {len(d)} designs; eval takes one")
-        row_counts = parse_rows(rows_text) if rows_text else None
-        ev.check_rows(d, row_counts)
-    fmt_index = ev.default_format(d, precision)
-    ev.first_supported(d, fmt_index)
-    if model:
-        rows = ev.kernel_rows(d, model, phase, batch, frozen, fmt_index, row_counts, not vit_artifact)
-    else:
-        if onnx_path:
-            from workloads.onnx_import import read_onnx
+    from .. import api
 
-            table = read_onnx(onnx_path)
-        else:
-            table = read_topology(topology, gemm_format) if topology else _parse_mnk(mnk)
-        rows = ev.gemm_rows(d, table, fmt_index, row_counts)
+    d, row_counts = api.accel_design(design, parse_rows(rows_text) if rows_text else None, cols, dataflow)
+    rows = api.accel_eval(d, rows=row_counts, topology=topology, gemm_format=gemm_format,
+                          mnk=[_parse_mnk(text) for text in mnk], onnx=onnx_path, model=model, phase=phase,
+                          batch=batch, frozen=frozen, vit_artifact=vit_artifact, precision=precision)
     info = ev.design_info(d)[0]
     extra = {"area_mm2": info["area_mm2"], "power_w": info["power_w"]} if fmt != "csv" else None
     click.echo(render(rows, fmt, extra))

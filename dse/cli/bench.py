@@ -6,7 +6,7 @@ import click
 
 from workloads.files import json_text
 
-from ..bench import SECTIONS
+from ..bench import SECTIONS, run
 from .output import figure_text
 
 
@@ -15,12 +15,7 @@ from .output import figure_text
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def bench(only: tuple[str, ...], fmt: str) -> None:
     """Benchmark the vectorized models against baselines measured in the same run."""
-    results: dict[str, float] = {}
-    # the search section takes ~10 minutes: it runs when asked for by name
-    for name in only or tuple(k for k in SECTIONS if k != "search"):
-        if fmt == "table":
-            click.echo(f"running {name} ...", err=True)
-        results.update(SECTIONS[name]())
+    results = run(only or None, (lambda name: click.echo(f"running {name} ...", err=True)) if fmt == "table" else None)
     if fmt == "json":
         click.echo(json_text(results))  # strict JSON: a figure that is infinite or undefined is null
     else:

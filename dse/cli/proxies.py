@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import pathlib
-
 import click
 
-from workloads.proxies import fit_observations, read_proxies, write_proxies
-from workloads.proxies.io import group_rows
-
-from ..errors import DseError
+from .. import api
 from .output import figure_text, render
 
 
@@ -22,8 +17,8 @@ def proxies() -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 def validate_cmd(file: str) -> None:
     """Check FILE against the proxy schema; prints its kind and row count."""
-    kind, table = read_proxies(file)
-    click.echo(f"{file}: valid {kind} table, {table.num_rows} rows")
+    found = api.validate_proxies(file)
+    click.echo(f"{file}: valid {found['kind']} table, {found['rows']} rows")
 
 
 @proxies.command("show")
@@ -31,19 +26,8 @@ def validate_cmd(file: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 def show(file: str, fmt: str) -> None:
     """Summary of FILE: per (student, scenario) row counts and accuracy ranges."""
-    kind, table = read_proxies(file)
-    before = table.column("acc_before").to_numpy()
-    rows = []
-    for key, sel in group_rows(table, ("student", "teacher", "scenario")).items():
-        row = {"student": key[0], "teacher": key[1], "scenario": key[2], "rows": len(sel),
-               "acc_before_mean": float(before[sel].mean())}
-        if kind == "curves":
-            row["acc_asymptote_mean"] = float(table.column("acc_asymptote").to_numpy()[sel].mean())
-            row["fit_rmse_max"] = float(table.column("fit_rmse").to_numpy()[sel].max())
-        else:
-            row["acc_after_mean"] = float(table.column("acc_after").to_numpy()[sel].mean())
-        rows.append(row)
-    click.echo(render(rows, fmt, {"kind": kind, "file": file} if fmt != "csv" else None))
+    summary = api.proxies_summary(file)
+    click.echo(render(summary["groups"], fmt, {"kind": summary["kind"], "file": file} if fmt != "csv" else None))
 
 
 @proxies.command("fit")
@@ -53,11 +37,7 @@ def show(file: str, fmt: str) -> None:
               help="Teacher labeling accuracy to record (observations do not carry it).")
 def fit(observations: str, output: str, label_acc: float) -> None:
     """Fit Ekya-style curves to OBSERVATIONS; prints the fit error per curve."""
-    _, table = read_proxies(observations, expect="observations")
-    if not pathlib.Path(output).parent.exists():
-        raise DseError("--output", f"directory {pathlib.Path(output).parent} does not exist")
-    curves = fit_observations(table, label_acc)
-    write_proxies(curves, "curves", output)
+    curves = api.fit_proxies(observations, output, label_acc)
     rows = [{k: r[k] for k in ("student", "scenario", "segment", "n_obs", "b0", "b1", "b2", "fit_rmse")}
             for r in curves.to_pylist()]
     click.echo(render(rows, "table", {"wrote": output}))
@@ -72,9 +52,7 @@ def profile_cmd(spec: str, output: str, seed: int | None, threads: int | None) -
     """Measure accuracy observations with real training: SPEC is `demo` (the shipped digits
     stream, a few minutes on 2 cores) or a TOML file naming ImageFolder segments and model
     checkpoints (docs/proxies.md). Resumable: rerun the same command after a stop."""
-    from ..api import profile_proxies
-
-    table = profile_proxies(spec, output, seed=seed, threads=threads, progress=lambda m: click.echo(m, err=True))
+    table = api.profile_proxies(spec, output, seed=seed, threads=threads, progress=lambda m: click.echo(m, err=True))
     click.echo(f"wrote {table.num_rows} observations to {output}")
 
 
@@ -89,9 +67,7 @@ def check_cmd(observations: str, output: str | None, fmt: str) -> None:
 
     from workloads.files import write_text_atomic
 
-    from ..api import check_proxies
-
-    result = check_proxies(observations)
+    result = api.check_proxies(observations)
     if output:
         write_text_atomic(output, json.dumps(result, indent=1) + "\n")
     summary = {k: v for k, v in result.items() if not isinstance(v, list)}

@@ -24,7 +24,7 @@ def report() -> None:
 
 @report.command("study", hidden=True)
 @click.argument("name")
-@click.option("--storage", help="Optuna storage URL or journal path. [.dse/studies.journal]")
+@click.option("--storage", help="A folder of study journals (DIR/), a journal file or an Optuna storage URL. [.dse/]")
 @click.option("--out", "out_dir", default=None, help="Output folder. [out/NAME]")
 def study_report(name: str, storage: str | None, out_dir: str | None) -> None:
     """index.html, pareto.png, hypervolume.png, pareto.csv, trials.parquet and summary.md."""
@@ -36,22 +36,16 @@ def study_report(name: str, storage: str | None, out_dir: str | None) -> None:
 
 @report.command("compare")
 @click.argument("names", nargs=-1, required=True)
-@click.option("--storage", help="Optuna storage URL or journal path. [.dse/studies.journal]")
+@click.option("--storage", help="A folder of study journals (DIR/), a journal file or an Optuna storage URL. [.dse/]")
 @click.option("--reference", type=click.Path(exists=True, dir_okay=False), help="An exhaustive sweep (Parquet).")
 @click.option("--out", "out_dir", default="out/compare", show_default=True)
 def compare(names: tuple[str, ...], storage: str | None, reference: str | None, out_dir: str) -> None:
     """Overlay the fronts and hypervolumes of studies NAMES (same objectives)."""
-    import pathlib
+    from ..api import compare_reports
 
-    from ..reports.compare import render
-
-    studies = [gather(n, storage, with_references=False) for n in names]
-    page, rows = render(studies, reference)
-    out = pathlib.Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "index.html").write_text(page)
+    rows = compare_reports(names, out_dir, storage, reference)
     for row in rows:
         frac = row.get("fraction_of_exhaustive_hypervolume")
         extra = f", {100 * frac:.1f}% of the exhaustive hypervolume" if isinstance(frac, float) else ""
         click.echo(f"{row['study']}: hypervolume {row['hypervolume']:.6g}{extra}")
-    click.echo(f"wrote {out}/index.html")
+    click.echo(f"wrote {out_dir}/index.html")

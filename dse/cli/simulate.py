@@ -39,7 +39,7 @@ def parse_params(values: tuple[str, ...], option: str = "--param") -> dict[str, 
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), help="Write the allocation timeline PNG.")
 @click.option("--study", "study_name", help="Take design, policy and parameters from a trial of this study.")
 @click.option("--trial", type=click.IntRange(0), help="Trial number (with --study), e.g. from a report's table.")
-@click.option("--storage", help="Storage of --study. [.dse/studies.journal]")
+@click.option("--storage", help="Storage of --study (DIR/, a journal file or a URL). [.dse/]")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--proxies", type=click.Path(dir_okay=False), default=None,
               help="Accuracy-curves Parquet file instead of the shipped defaults.")

@@ -8,7 +8,6 @@ import time
 import click
 from tqdm import tqdm
 
-from ..errors import DseError
 from ..search import study as st
 from ..search.export import trials_table, write_table
 from ..search.spec import load_spec
@@ -221,8 +220,6 @@ def worker(name: str, storage: str | None, n_jobs: int, timeout: float | None, p
 def dashboard(name: str, storage: str | None, port: int) -> None:
     """Serve optuna-dashboard on study NAME's storage (on 127.0.0.1; pip install 'cl-dse[dashboard]').
     Compact journals are read through cl-dse, so plain `optuna-dashboard FILE` cannot open them."""
-    try:
-        from optuna_dashboard import run_server
-    except ImportError:
-        raise DseError("dashboard", "optuna-dashboard is not installed (pip install 'cl-dse[dashboard]')") from None
-    run_server(st.load(name, storage)._storage, host="127.0.0.1", port=port)
+    from ..api import serve_dashboard
+
+    serve_dashboard(name, storage, port)
