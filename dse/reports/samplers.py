@@ -144,11 +144,12 @@ def readme_block(figures: dict, samplers: list[dict]) -> str:
         lines.append(f"* Study over sweep at equal wall time ({figures['equal_time_s']:.1f} s, one process): "
                      f"{figures['study_over_sweep_hv_equal_time']:.4f}; sweep-then-study over sweep: "
                      f"{figures['sweep_then_study_over_sweep_hv_equal_time']:.4f}.")
+        draws = figures["crossover_draws"]
         lines.append(f"* A study beats a sweep of equal time once an evaluation costs "
                      f"{1000 * figures['crossover_s_per_evaluation']:.2g} ms more (an evaluation costs "
                      f"{1000 * figures['evaluation_s']:.2g} ms; one uncertainty draw "
                      f"{1000 * figures['draw_s']:.2g} ms): "
-                     f"about {figures['crossover_draws']:.0f} uncertainty draws per candidate.")
+                     f"about {draws:.0f} uncertainty {'draw' if round(draws) == 1 else 'draws'} per candidate.")
     lines.append(README_END)
     return "\n".join(lines)
 
