@@ -406,10 +406,8 @@ def check_proxies(observations: str) -> dict:
     return check(table, DEFAULT_DATA_EXPONENT, DEFAULT_DRIFT_TRANSFER)
 
 
-def sweep_size(path_or_name: str, grid: bool = False, samples: int | None = None) -> int:
-    """How many candidates `sweep` would evaluate: the whole space (`grid`, which needs a
-    discrete space) or `samples`; a clear error for any other combination."""
-    from .search.space import grid_points
+def _sweep_spec(path_or_name: str, grid: bool, samples: int | None):
+    """The study file a sweep runs on, once `grid`/`samples` are known to describe a sweep of it."""
     from .search.spec import load_spec, not_discrete
 
     spec = load_spec(path_or_name)
@@ -417,6 +415,15 @@ def sweep_size(path_or_name: str, grid: bool = False, samples: int | None = None
         raise DseError("grid/samples", "give exactly one of --grid or --samples N")
     if grid and not_discrete(spec):
         raise DseError(not_discrete(spec), "--grid needs choices, fixed values or stepped int ranges", spec.path)
+    return spec
+
+
+def sweep_size(path_or_name: str, grid: bool = False, samples: int | None = None) -> int:
+    """How many candidates `sweep` would evaluate: the whole space (`grid`, which needs a
+    discrete space) or `samples`; a clear error for any other combination."""
+    from .search.space import grid_points
+
+    spec = _sweep_spec(path_or_name, grid, samples)
     return len(grid_points(spec)) if grid else int(samples or 0)
 
 
@@ -429,11 +436,9 @@ def sweep(path_or_name: str, output: str, *, grid: bool = False, samples: int | 
     hears each finished chunk's candidate count. Returns {"written": n, "seconds": s}."""
     import time
 
-    from .search.spec import load_spec
     from .search.sweep import run_sweep
 
-    sweep_size(path_or_name, grid, samples)
-    spec = load_spec(path_or_name)
+    spec = _sweep_spec(path_or_name, grid, samples)  # checked without enumerating a grid
     client = None
     if backend == "dask":
         from .search.dask_backend import dask_client

@@ -339,8 +339,8 @@ def bench_storage(studies: int = 50, trials: int = 2000, open_trials: int = 500,
     if with_postgres:
         pg = bench_workers(pg_trials, journal=False, repeats=pg_repeats, studies=pg_studies)
         out["pg_study_trials"] = float(pg_trials)
-        for k, study in enumerate(pg_studies):
-            tag = "" if k == 0 else f"{study.replace('-', '_')}_"
+        for k in range(len(pg_studies)):
+            tag = _study_key(pg_studies, k)
             rates = {}
             for j in (1, 2, 4):
                 for kind in ("", "steady_"):
@@ -382,6 +382,12 @@ def _fresh_databases(url: str):
         admin.dispose()
 
 
+def _study_key(studies: tuple[str, ...], k: int) -> str:
+    """The part of a fleet figure's key that names its study: none for the first (the headline),
+    "dacapo_open_" for dacapo-open after it."""
+    return "" if k == 0 else studies[k].replace("-", "_") + "_"
+
+
 def bench_workers(n_trials: int = 1000, journal: bool = True, repeats: int = 1,
                   studies: tuple[str, ...] = ("quick",)) -> dict[str, float]:
     """Completed trials/s for 1, 2 and 4 worker processes on journal storage and on PostgreSQL
@@ -405,11 +411,11 @@ def bench_workers(n_trials: int = 1000, journal: bool = True, repeats: int = 1,
     def fleets(storage_of, prefix: str) -> None:
         for _ in range(repeats):
             for k, study in enumerate(studies):
-                tag = prefix if k == 0 else f"{prefix}_{study.replace('-', '_')}"
+                tag = f"{prefix}_{_study_key(studies, k)}"
                 for j in (1, 2, 4):
                     whole, steady = _timed_workers(study, storage_of(j), n_trials, j)
-                    for key, value in ((f"{tag}_trials_per_s_{j}_workers", whole),
-                                       (f"{tag}_steady_trials_per_s_{j}_workers", steady)):
+                    for key, value in ((f"{tag}trials_per_s_{j}_workers", whole),
+                                       (f"{tag}steady_trials_per_s_{j}_workers", steady)):
                         out[key] = max(out.get(key, 0.0), value)
             for n in (1, 2):
                 out[f"machine_scanners_per_s_{n}"] = max(out.get(f"machine_scanners_per_s_{n}", 0.0),
