@@ -27,6 +27,7 @@ from workloads.files import write_text_atomic
 
 from ..errors import DseError, StudyNotFound
 from .journal import CompactJournalBackend, GroupingJournalStorage, JournalCorrupt, is_compact
+from .rdb_open import open_at_head
 
 DEFAULT_DIR = pathlib.Path(".dse")
 LEGACY_JOURNAL = "studies.journal"
@@ -128,9 +129,9 @@ def _open_rdb(url: str) -> optuna.storages.BaseStorage:
     try:
         with warnings.catch_warnings():  # heartbeats are "experimental" in Optuna 5; dse relies on them
             warnings.simplefilter("ignore")
-            return optuna.storages.RDBStorage(
-                url, heartbeat_interval=HEARTBEAT_S, grace_period=GRACE_S,
-                heartbeat_stale_trial_callback=optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=3))
+            beats = {"heartbeat_interval": HEARTBEAT_S, "grace_period": GRACE_S,
+                     "heartbeat_stale_trial_callback": optuna.storages.RetryHeartbeatStaleTrialCallback(max_retry=3)}
+            return open_at_head(url, **beats) or optuna.storages.RDBStorage(url, **beats)
     except (ImportError, ModuleNotFoundError) as err:
         raise DseError("--storage", f"{url.split('://')[0]} needs a driver: {err}") from None
     except Exception as err:  # SQLAlchemy raises many types for bad URLs or unreachable servers
