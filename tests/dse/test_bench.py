@@ -93,3 +93,23 @@ def test_bench_json_is_strict_json_with_null_for_figures_that_are_not_finite():
     text = json_text({"trials_to_99pct": float("inf"), "ci": [1.0, float("nan")], "best_sampler": "nsga3"})
     assert json.loads(text, parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}")) == {
         "trials_to_99pct": None, "ci": [1.0, None], "best_sampler": "nsga3"}
+
+
+def test_the_timed_processes_load_compiled_packages():
+    """Workers and commands the bench times load dse's packages as an installed copy does, byte
+    compiled, also from a checkout where Python writes no bytecode (PYTHONDONTWRITEBYTECODE)."""
+    import importlib.util
+    import pathlib
+
+    import accel
+    import workloads
+
+    from dse import bench
+
+    pairs = [(pathlib.Path(m.__file__), pathlib.Path(importlib.util.cache_from_source(m.__file__)))
+             for m in (bench, accel, workloads)]
+    for _, compiled in pairs:
+        compiled.unlink(missing_ok=True)
+    bench._bytecode_compiled.__wrapped__()
+    for source, compiled in pairs:
+        assert compiled.stat().st_mtime >= source.stat().st_mtime
