@@ -103,7 +103,6 @@ def test_the_timed_processes_load_compiled_packages():
 
     import accel
     import workloads
-
     from dse import bench
 
     pairs = [(pathlib.Path(m.__file__), pathlib.Path(importlib.util.cache_from_source(m.__file__)))
