@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import pathlib
+import shutil
 import time
 from collections.abc import Callable, Sequence
 
@@ -414,10 +415,6 @@ def bench_workers(n_trials: int = 1000, journal: bool = True, repeats: int = 1,
     import subprocess
     import tempfile
 
-    import sqlalchemy
-
-    from .search import study as st
-    from .search.spec import load_spec
 
     root = pathlib.Path(__file__).resolve().parents[1]
     out: dict[str, float] = {}
@@ -438,32 +435,43 @@ def bench_workers(n_trials: int = 1000, journal: bool = True, repeats: int = 1,
     with tempfile.TemporaryDirectory() as tmp:
         if journal:
             fleets(lambda j: f"{tmp}/w{j}/", "journal")
-        data = tempfile.mkdtemp(prefix="cl-dse-pg-bench-", dir="/tmp")
-        up = subprocess.run([str(root / "scripts" / "postgres-up"), data, "55433"], capture_output=True, text=True)
-        if up.returncode != 0:
-            out["postgres_unavailable"] = 1.0
-            return out
-        url = up.stdout.strip()
+        data = tempfile.mkdtemp(prefix="cl-dse-pg-bench-", dir="/tmp")  # the server's files: ~1 GB at the end
         try:
+            up = subprocess.run([str(root / "scripts" / "postgres-up"), data, "55433"], capture_output=True, text=True)
+            if up.returncode != 0:
+                out["postgres_unavailable"] = 1.0
+                return out
+            url = up.stdout.strip()
             with _fresh_databases(url) as fresh:
                 fleets(lambda j: fresh(), "postgres")
             out["postgres_worker_start_s"] = min(1.0 / _timed_workers("quick", url, 1, 1)[0] for _ in range(repeats))
-            spec = load_spec("quick")
-            st.create(spec, url, 200)
-            statements = [0]
-
-            def count(*_):
-                statements[0] += 1
-
-            sqlalchemy.event.listen(sqlalchemy.engine.Engine, "before_cursor_execute", count)  # every engine
-            try:
-                st.run(spec.name, url)
-            finally:
-                sqlalchemy.event.remove(sqlalchemy.engine.Engine, "before_cursor_execute", count)
-            out["postgres_statements_per_trial"] = statements[0] / 200
+            out["postgres_statements_per_trial"] = _statements_per_trial(url, 200)
         finally:
             subprocess.run([str(root / "scripts" / "postgres-up"), "--stop", data])
+            shutil.rmtree(data, ignore_errors=True)
     return out
+
+
+def _statements_per_trial(url: str, n_trials: int) -> float:
+    """SQL statements a `quick` study of n_trials on `url` sends, per trial (counted on every engine)."""
+    import sqlalchemy
+
+    from .search import study as st
+    from .search.spec import load_spec
+
+    spec = load_spec("quick")
+    st.create(spec, url, n_trials)
+    statements = [0]
+
+    def count(*_):
+        statements[0] += 1
+
+    sqlalchemy.event.listen(sqlalchemy.engine.Engine, "before_cursor_execute", count)
+    try:
+        st.run(spec.name, url)
+    finally:
+        sqlalchemy.event.remove(sqlalchemy.engine.Engine, "before_cursor_execute", count)
+    return statements[0] / n_trials
 
 
 def bench_uncertainty(n_trials: int = 300, draws: int = 50, reproduce_draws: int = 200) -> dict[str, float]:
