@@ -415,7 +415,6 @@ def bench_workers(n_trials: int = 1000, journal: bool = True, repeats: int = 1,
     import subprocess
     import tempfile
 
-
     root = pathlib.Path(__file__).resolve().parents[1]
     out: dict[str, float] = {}
 

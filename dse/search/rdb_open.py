@@ -48,11 +48,11 @@ def _schema_revision(engine) -> str | None:
     """The database's schema revision (Alembic's one-row table), or None without one."""
     import sqlalchemy
 
-    try:
-        with engine.connect() as conn:
+    with engine.connect() as conn:  # no server: raised here, as Optuna's constructor would
+        try:
             return conn.execute(sqlalchemy.text("SELECT version_num FROM alembic_version")).scalar()
-    except sqlalchemy.exc.DBAPIError:  # no such table (a new database), or no server: the full path says
-        return None
+        except sqlalchemy.exc.DBAPIError:  # no such table: a new database, which Optuna sets up
+            return None
 
 
 class _SchemaCheckedRDBStorage(optuna.storages.RDBStorage):
