@@ -18,6 +18,9 @@ import numpy as np
 from accel import FIELD_NAMES, Design, compute_cycles, gemm_costs, kernel_costs
 from accel.reference import compute_cycles_scalar
 
+#: Where dse's packages (and scripts/) are: the timed processes load dse from here.
+_ROOT = pathlib.Path(__file__).resolve().parents[1]
+
 
 def _best_time(fn: Callable[[], object], repeats: int = 3) -> float:
     best = float("inf")
@@ -232,9 +235,8 @@ def _bytecode_compiled() -> None:
     0.13 s of each worker's start, which an installed worker never pays."""
     import compileall
 
-    root = pathlib.Path(__file__).resolve().parents[1]
     for package in ("dse", "accel", "workloads"):
-        compileall.compile_dir(str(root / package), quiet=2)  # a read-only tree: left as it is
+        compileall.compile_dir(str(_ROOT / package), quiet=2)  # a read-only tree: left as it is
 
 
 def _timed_workers(spec_path: str, storage: str, n_trials: int, workers: int) -> tuple[float, float]:
@@ -252,7 +254,7 @@ def _timed_workers(spec_path: str, storage: str, n_trials: int, workers: int) ->
     spec = load_spec(spec_path)
     st.create(spec, storage, n_trials)
     _bytecode_compiled()
-    env = {**os.environ, "PYTHONPATH": str(pathlib.Path(__file__).resolve().parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(_ROOT)}
     start = time.perf_counter()
     procs = [subprocess.Popen([sys.executable, "-m", "dse", "worker", spec.name, "--storage", storage], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(workers)]
@@ -415,7 +417,6 @@ def bench_workers(n_trials: int = 1000, journal: bool = True, repeats: int = 1,
     import subprocess
     import tempfile
 
-    root = pathlib.Path(__file__).resolve().parents[1]
     out: dict[str, float] = {}
 
     def fleets(storage_of, prefix: str) -> None:
@@ -436,7 +437,7 @@ def bench_workers(n_trials: int = 1000, journal: bool = True, repeats: int = 1,
             fleets(lambda j: f"{tmp}/w{j}/", "journal")
         data = tempfile.mkdtemp(prefix="cl-dse-pg-bench-", dir="/tmp")  # the server's files: ~1 GB at the end
         try:
-            up = subprocess.run([str(root / "scripts" / "postgres-up"), data, "55433"], capture_output=True, text=True)
+            up = subprocess.run([str(_ROOT / "scripts" / "postgres-up"), data, "55433"], capture_output=True, text=True)
             if up.returncode != 0:
                 out["postgres_unavailable"] = 1.0
                 return out
@@ -446,7 +447,7 @@ def bench_workers(n_trials: int = 1000, journal: bool = True, repeats: int = 1,
             out["postgres_worker_start_s"] = min(1.0 / _timed_workers("quick", url, 1, 1)[0] for _ in range(repeats))
             out["postgres_statements_per_trial"] = _statements_per_trial(url, 200)
         finally:
-            subprocess.run([str(root / "scripts" / "postgres-up"), "--stop", data])
+            subprocess.run([str(_ROOT / "scripts" / "postgres-up"), "--stop", data])
             shutil.rmtree(data, ignore_errors=True)
     return out
 

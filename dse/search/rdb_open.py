@@ -10,8 +10,8 @@ agree, builds the storage without table creation and without the version manager
 other case (a new database, an older schema, scripts it cannot read) it returns None, and
 Optuna's own constructor does the whole check, with its own messages.
 
-Optuna is pinned < 6: `open_at_head` sets the attributes `RDBStorage.__init__` sets (a test
-compares the two sets, so an Optuna that adds one fails it rather than a worker).
+Optuna is pinned < 6: `_SchemaCheckedRDBStorage` sets the attributes `RDBStorage.__init__` sets
+(a test compares the two sets, so an Optuna that adds one fails it rather than a worker).
 """
 
 from __future__ import annotations
