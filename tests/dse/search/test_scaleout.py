@@ -244,16 +244,21 @@ def test_postgres_restarted_mid_study_three_workers_wait_and_reach_the_exact_tar
     assert "database unreachable" in notes and "retrying in" in notes
 
 
+def _finished_small_study(url: str, n_trials: int):
+    """A fresh SMALL study of n_trials, run to its end on `url`."""
+    spec = load_spec(str(SMALL))
+    with contextlib.suppress(st.StudyNotFound):
+        st.delete(spec.name, url)
+    st.create(spec, url, n_trials)
+    st.run(spec.name, url)
+    return st.load(spec.name, url)
+
+
 def test_the_mirror_reads_trials_exactly_as_optuna_does(postgres_url):
     """`mirrored.read_trials` (plain SELECTs) returns the same trials as Optuna's ORM reader."""
     from dse.search import mirrored
 
-    spec = load_spec(str(SMALL))
-    with contextlib.suppress(st.StudyNotFound):
-        st.delete(spec.name, postgres_url)
-    st.create(spec, postgres_url, 60)
-    st.run(spec.name, postgres_url)
-    study = st.load(spec.name, postgres_url)
+    study = _finished_small_study(postgres_url, 60)
     rdb = study._storage._backend
     ours_by_optuna = study.get_trials()
     with rdb.engine.connect() as conn:
@@ -271,12 +276,7 @@ def test_the_driver_cursor_reads_the_rows_sqlalchemy_reads(postgres_url):
     result rows); other drivers take SQLAlchemy's path, which must give the same rows."""
     from dse.search import mirrored
 
-    spec = load_spec(str(SMALL))
-    with contextlib.suppress(st.StudyNotFound):
-        st.delete(spec.name, postgres_url)
-    st.create(spec, postgres_url, 40)
-    st.run(spec.name, postgres_url)
-    study = st.load(spec.name, postgres_url)
+    study = _finished_small_study(postgres_url, 40)
     rdb = study._storage._backend
     ids = [t._trial_id for t in study.get_trials()][::-3]  # some, out of order
     with rdb.engine.connect() as conn:
