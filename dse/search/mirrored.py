@@ -256,13 +256,20 @@ def _fetch_rows(conn, trial_ids: list[int], driver_cursor: bool = True) -> dict[
     if not driver_cursor or conn.dialect.paramstyle != "pyformat":
         return {table: conn.execute(sqlalchemy.text(sql + _BY_IDS + order.get(table, "")), ids).all()
                 for table, sql in _READ_SQL.items()}
-    cursor = conn.connection.cursor()
+    dbapi, cursor, sql = conn.dialect.loaded_dbapi, conn.connection.cursor(), ""
     try:
         out = {}
-        for table, sql in _READ_SQL.items():
-            cursor.execute(sql + _BY_IDS_PYFORMAT + order.get(table, ""), ids)
+        for table, query in _READ_SQL.items():
+            sql = query + _BY_IDS_PYFORMAT + order.get(table, "")
+            cursor.execute(sql, ids)
             out[table] = cursor.fetchall()
         return out
+    except dbapi.Error as err:  # raised as SQLAlchemy would: a lost server is an OperationalError (retried)
+        lost = conn.dialect.is_disconnect(err, conn.connection.dbapi_connection, cursor)
+        if lost:
+            conn.invalidate()
+        raise sqlalchemy.exc.DBAPIError.instance(sql, ids, err, dbapi.Error, connection_invalidated=lost,
+                                                 dialect=conn.dialect) from err
     finally:
         cursor.close()
 
