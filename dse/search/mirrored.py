@@ -16,6 +16,7 @@ exponential backoff until it is back.
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 import zlib
@@ -242,7 +243,7 @@ _BY_IDS = " WHERE trial_id BETWEEN :lo AND :hi AND trial_id = ANY(:ids)"
 #: The same, for the driver's own cursor (psycopg's and psycopg2's parameter style): `read_trials`
 #: took 35-40 us of a worker's CPU a trial reading through SQLAlchemy's result rows, 25-28 through
 #: the driver's cursor (10,000 trials in batches of 50, both in one process, taking turns).
-_BY_IDS_PYFORMAT = " WHERE trial_id BETWEEN %(lo)s AND %(hi)s AND trial_id = ANY(%(ids)s)"
+_BY_IDS_PYFORMAT = re.sub(r":(\w+)", r"%(\1)s", _BY_IDS)
 
 
 def _fetch_rows(conn, trial_ids: list[int], driver_cursor: bool = True) -> dict[str, list]:
