@@ -292,7 +292,7 @@ def _scanners_per_s(n: int) -> float:
 def _synthetic_folder(folder, studies: int, trials: int) -> str:
     """A journal folder of `studies` synthetic `quick` studies of `trials` trials each: one built
     with `synthetic_study`, the others copies of its journal under their own names."""
-    from .search.journal import _decode, _encode
+    from .search.journal import _decode, encode
 
     folder = pathlib.Path(folder)
     storage = str(folder) + "/"
@@ -304,7 +304,7 @@ def _synthetic_folder(folder, studies: int, trials: int) -> str:
         for line in source:
             logs = _decode(line)
             if logs and logs[0]["op_code"] == 0:  # CREATE_STUDY: the copy's own name
-                line = _encode([{**logs[0], "study_name": copy}])
+                line = encode([{**logs[0], "study_name": copy}])
             lines.append(line)
         (folder / f"{copy}.journal").write_bytes(b"".join(lines))
     return name

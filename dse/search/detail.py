@@ -42,28 +42,44 @@ def split(metrics: dict[str, float]) -> tuple[dict[str, float], dict[str, float]
     return kept, {k: v for k, v in metrics.items() if k.startswith(DETAIL_PREFIX)}
 
 
-def write(where: pathlib.Path, rows: list[dict]) -> None:
+def write(where: pathlib.Path, rows: list[dict], name: str | None = None) -> None:
     """One batch's detail rows ({"trial": n, metric: value, "draws.<metric>": [...]}) as a part file."""
     if not rows:
         return
     try:
         where.mkdir(parents=True, exist_ok=True)
-        with atomic_path(where / f"part-{uuid.uuid4().hex}.parquet") as tmp:
+        with atomic_path(where / (name or f"part-{uuid.uuid4().hex}.parquet")) as tmp:
             pq.write_table(pa.Table.from_pylist(rows), tmp)
     except OSError as err:
         raise DseError("storage", f"cannot write the study's detail file ({err.strerror or err}); nothing of this "
                                   "batch was kept: free space, then 'dse study resume'", str(where)) from None
 
 
+def write_numbered(where: pathlib.Path, first: int, rows: list[dict]) -> None:
+    """`write` for trials numbered from `first`, by a writer holding the journal's lock, so no
+    trial numbered `first` or later exists yet: parts named for such numbers were left by a
+    worker killed between its detail and its trials, and are removed (the numbers are reused)."""
+    for part in where.glob("part-n*.parquet") if where.exists() else ():
+        if int(part.name[6:15]) >= first:
+            part.unlink(missing_ok=True)
+    write(where, rows, f"part-n{first:09d}-{uuid.uuid4().hex}.parquet")
+
+
 def read(where: pathlib.Path | None) -> dict[int, dict]:
     """trial number -> its detail row (the newest part wins)."""
     if where is None or not where.exists():
         return {}
-    parts = sorted(where.glob("part-*.parquet"), key=lambda p: p.stat().st_mtime)
+    stamped = []
+    for part in where.glob("part-*.parquet"):
+        try:
+            stamped.append((part.stat().st_mtime, part, pq.read_table(part)))
+        except FileNotFoundError:  # an abandoned part, removed by the writer that reused its numbers
+            continue
     out: dict[int, dict] = {}
-    for part in parts:
-        for row in pq.read_table(part).to_pylist():
-            out[int(row.pop("trial"))] = {k: v for k, v in row.items() if v is not None}
+    for _, _, table in sorted(stamped, key=lambda s: s[0]):
+        for row in table.to_pylist():
+            number = int(row.pop("trial"))  # before the row is copied (an assignment's value comes first)
+            out[number] = {k: v for k, v in row.items() if v is not None}
     return out
 
 

@@ -20,6 +20,7 @@ unparsable line anywhere stops reading with `JournalCorrupt`, naming the file an
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import pathlib
@@ -77,7 +78,7 @@ class JournalCorrupt(DseError):
     """A journal line that cannot be parsed (not the torn last line of a crash)."""
 
 
-def _encode(logs: list[dict[str, Any]]) -> bytes:
+def encode(logs: list[dict[str, Any]]) -> bytes:
     """One line: ``z`` + base85(zlib(...)), so every record carries zlib's checksum."""
     worker = logs[0].get("worker_id")
     body = {"w": worker, "l": [{k: v for k, v in log.items() if not (k == "worker_id" and v == worker)}
@@ -150,9 +151,19 @@ class CompactJournalBackend(BaseJournalBackend):
     def read_logs(self, log_number_from: int) -> Iterator[dict[str, Any]]:
         if log_number_from < self._count:
             self._position, self._count = 0, 0  # a fresh reader: from the start
+        for end, logs in self.records(self._position):
+            for log in logs:
+                if self._count >= log_number_from:
+                    yield log
+                self._count += 1
+            self._position = end
+
+    def records(self, position: int) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+        """(end offset, logs) of each complete record from byte `position` (a record's start);
+        an unparsable record raises `JournalCorrupt`, a last line still being written ends it."""
         size = self.path.stat().st_size
         with self.path.open("rb") as fh:
-            fh.seek(self._position)
+            fh.seek(position)
             while fh.tell() < size:
                 start = fh.tell()
                 line = fh.readline()
@@ -166,35 +177,48 @@ class CompactJournalBackend(BaseJournalBackend):
                                                     f"'dse study repair --storage {self.path}' sets it aside in "
                                                     f"{self.path.name}.corrupt and keeps every other record",
                                          str(self.path)) from None
-                for log in logs:
-                    if self._count >= log_number_from:
-                        yield log
-                    self._count += 1
-                self._position = fh.tell()
+                yield fh.tell(), logs
 
-    def append_logs(self, logs: list[dict[str, Any]]) -> None:
-        self._append_bytes(_encode(logs))
+    @property
+    def position(self) -> int:
+        """The byte offset after the last record `read_logs` read."""
+        return self._position
 
-    def _append_bytes(self, data: bytes) -> None:
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the append lock: no other process appends until the block ends (`append_locked`)."""
         self._lock.acquire()
         try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-            try:
-                end = os.lseek(fd, 0, os.SEEK_END)
-                try:
-                    view = memoryview(data)
-                    while view:
-                        view = view[os.write(fd, view):]
-                    os.fsync(fd)
-                except OSError as err:
-                    os.ftruncate(fd, end)  # no torn record
-                    raise DseError("storage", f"cannot append to the journal ({err.strerror or err}); nothing of "
-                                              "this write was kept: free space, then 'dse study resume'",
-                                   str(self.path)) from None
-            finally:
-                os.close(fd)
+            yield
         finally:
             self._lock.release()
+
+    def append_logs(self, logs: list[dict[str, Any]]) -> None:
+        self._append_bytes(encode(logs))
+
+    def _append_bytes(self, data: bytes) -> None:
+        with self.exclusive():
+            self.append_locked(data)
+
+    def append_locked(self, data: bytes) -> int:
+        """Append `data` (whole records) under `exclusive`, synced to disk; returns the file's new
+        end. A failed write (a full disk) is cut back to the previous end and raised as one error."""
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            end = os.lseek(fd, 0, os.SEEK_END)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                os.fsync(fd)
+            except OSError as err:
+                os.ftruncate(fd, end)  # no torn record
+                raise DseError("storage", f"cannot append to the journal ({err.strerror or err}); nothing of "
+                                          "this write was kept: free space, then 'dse study resume'",
+                               str(self.path)) from None
+            return end + len(data)
+        finally:
+            os.close(fd)
 
 
 def _line_number(path: pathlib.Path, offset: int) -> int:

@@ -70,14 +70,13 @@ def with_retry(action: Callable[[], object], what: str, notify: Callable[[str], 
 class Mirror:
     """A worker's in-memory copy of a database study."""
 
+    #: A database study keeps its trials' detail in their attributes (`study.tell_outcome`).
+    detail_folder = None
+
     def __init__(self, remote: optuna.Study, sampler, notify: Callable[[str], None] | None = None):
         self.remote, self.notify = remote, notify
         self.engine = rdb_of(remote._storage).engine
-        memory = _OwningMemory()
-        self.local = optuna.create_study(storage=memory, study_name=remote.study_name, sampler=sampler,
-                                         directions=remote.directions)
-        for key, value in remote.user_attrs.items():
-            self.local.set_user_attr(key, value)
+        self.local = local_study(remote, sampler)
         self.seen: set[str] = set()  # origins of the trials the mirror holds
         self.synced = _Tally()  # the study's trials up to the newest database id the mirror looked at
         self.locked = _Tally()  # the study's trials as last counted under the lock (plus this worker's writes)
@@ -156,14 +155,7 @@ class Mirror:
         with self.engine.begin() as conn:  # one transaction: the advisory lock ends with it
             conn.execute(sqlalchemy.text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
             tally = self._count_locked(conn)
-            room = max(target - tally.complete, 0)
-            keep, done = [], 0
-            for i, t in enumerate(rows.trials):  # failed trials do not count against the budget
-                if t.state == TrialState.COMPLETE:
-                    if done >= room:
-                        continue
-                    done += 1
-                keep.append(i)
+            keep = within_target(rows.trials, target - tally.complete)
             ids = rows.insert(conn, self.remote._study_id, tally.total, keep) if keep else []
         tally.add([rows.trials[i].state.name for i in keep], max(ids, default=tally.upto))  # committed: now they count
         self.locked = tally
@@ -208,6 +200,30 @@ class _Tally:
 
     def copy(self) -> _Tally:
         return _Tally(self.upto, self.complete, self.total, self.exact)
+
+
+def within_target(trials: list[optuna.trial.FrozenTrial], room: int) -> list[int]:
+    """The positions of the trials to write when `room` more completed trials fit the target:
+    every trial that did not complete (failed trials do not count against it), and the first
+    completed ones that fit."""
+    keep, done = [], 0
+    for i, t in enumerate(trials):
+        if t.state == TrialState.COMPLETE:
+            if done >= room:
+                continue
+            done += 1
+        keep.append(i)
+    return keep
+
+
+def local_study(remote: optuna.Study, sampler) -> optuna.Study:
+    """An empty in-memory study with `remote`'s name, directions and user attributes, whose
+    storage can `adopt` trials: a worker's mirror of `remote`."""
+    local = optuna.create_study(storage=_OwningMemory(), study_name=remote.study_name, sampler=sampler,
+                                directions=remote.directions)
+    for key, value in remote.user_attrs.items():
+        local.set_user_attr(key, value)
+    return local
 
 
 class _OwningMemory(optuna.storages.InMemoryStorage):

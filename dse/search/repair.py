@@ -22,7 +22,7 @@ from optuna.storages.journal import JournalFileOpenLock
 from optuna.storages.journal._storage import JournalOperation
 
 from ..errors import DseError
-from .journal import HEADER, _decode, _encode, check_log, is_compact
+from .journal import HEADER, _decode, check_log, encode, is_compact
 from .storage import Location, locate, torn_tail
 
 LOST_REASON = "no final record (lost to journal damage, or its run was killed): failed by dse study repair"
@@ -92,16 +92,19 @@ def _rebuild(records: list) -> tuple[list[list[dict]], int]:
         fixed = []
         for log in logs:
             trial_id = log.get("trial_id")
-            if log["op_code"] == JournalOperation.CREATE_TRIAL:
-                created += 1
+            creates = log["op_code"] == JournalOperation.CREATE_TRIAL
+            if creates:
                 study_of_last = log.get("study_id", study_of_last)
-            elif trial_id is not None and trial_id >= created:
+            # a creation record naming its id (`journal_mirror`) after lost ones, or a record for a
+            # trial whose creation was lost: placeholders keep every later trial's id and number
+            lost = (trial_id - created if creates else trial_id - created + 1) if trial_id is not None else 0
+            if lost > 0:
                 now = datetime.datetime.now(datetime.UTC).isoformat(timespec="microseconds")
-                for _ in range(trial_id - created + 1):
-                    fixed.append({"op_code": JournalOperation.CREATE_TRIAL, "worker_id": "dse-repair",
-                                  "study_id": study_of_last, "datetime_start": now})
-                    added += 1
-                created = trial_id + 1
+                fixed += [{"op_code": JournalOperation.CREATE_TRIAL, "worker_id": "dse-repair",
+                           "study_id": study_of_last, "datetime_start": now} for _ in range(lost)]
+                added += lost
+                created += lost
+            created += creates
             fixed.append(log)
         out.append(fixed)
     return out, added
@@ -166,7 +169,7 @@ def repair_journal(path: pathlib.Path) -> RepairReport:
                 if not logs:
                     continue
                 if compact:
-                    fh.write(_encode(logs))
+                    fh.write(encode(logs))
                 else:  # Optuna's own format: one plain JSON line per log
                     fh.write(b"".join(json.dumps(log, separators=(",", ":")).encode() + b"\n" for log in logs))
             fh.flush()

@@ -26,7 +26,7 @@ from workloads.files import write_text_atomic
 
 from ..errors import DseError, StudyNotFound
 from ..sim.curves import CurveBook
-from . import bulk_delete, detail, mirrored, pareto
+from . import bulk_delete, detail, journal_mirror, mirrored, pareto
 from .evaluate import evaluate
 from .samplers import make_sampler
 from .space import grid_points, suggest
@@ -237,14 +237,18 @@ def _requeue_heartbeatless(study: optuna.Study) -> None:
         study.enqueue_trial(trials[number].params, skip_if_exists=False)
 
 
+def detail_row(outcome) -> dict | None:
+    """An outcome's row in the detail file (per-scenario metrics and draws), without its trial
+    number; None for a failed candidate."""
+    if outcome.metrics is None:
+        return None
+    return {**detail.split(outcome.metrics)[1], **{f"draws.{k}": v for k, v in (outcome.draws or {}).items()}}
+
+
 def detail_rows(asked: list[optuna.Trial], outcomes) -> list[dict]:
-    """The detail file's rows of a batch: per-scenario metrics and draws, by trial number."""
-    rows = []
-    for trial, outcome in zip(asked, outcomes, strict=True):
-        if outcome.metrics is not None:
-            rows.append({"trial": trial.number, **detail.split(outcome.metrics)[1],
-                         **{f"draws.{k}": v for k, v in (outcome.draws or {}).items()}})
-    return rows
+    """The detail file's rows of a batch, by trial number."""
+    rows = ((trial, detail_row(outcome)) for trial, outcome in zip(asked, outcomes, strict=True))
+    return [{"trial": trial.number, **row} for trial, row in rows if row is not None]
 
 
 def _within_budget(study: optuna.Study, asked: list[optuna.Trial], target: int) -> list[optuna.Trial]:
@@ -265,19 +269,26 @@ def run(name: str, storage_url: str | None, worker: int = 0, progress: Callable[
         stop_after_batches: int | None = None, notify: Callable[[str], None] | None = None,
         stop: StopRule | None = None, opened: optuna.Study | None = None) -> RunReport:
     """Ask, evaluate and tell batches until the study has its target of completed trials (or a
-    `stop` rule fires: recorded in the study). On PostgreSQL the worker samples on a local mirror
-    and writes finished batches in bulk (`mirrored`); `notify` hears about database outages.
+    `stop` rule fires: recorded in the study). On PostgreSQL and compact journals the worker
+    samples on a local mirror and writes finished batches in bulk (`mirrored`, `journal_mirror`)
+    unless trials wait in the study; `notify` hears about database outages.
     `opened`: the study as the caller already loaded it from `storage_url`, whose storage is
     used rather than opened again (a journal replayed, a database's modules and schema checked)."""
     probe = opened if opened is not None else load(name, storage_url)
     spec = spec_of(probe)
     target = int(probe.user_attrs[TARGET_ATTR])
     stop = stop or StopRule()
-    if mirrored.supports(probe._storage):
-        return _run_mirrored(probe, spec, target, worker, progress, stop_after_batches, notify, stop)
-    sampler = make_sampler(spec, seed=spec.seed + 7919 * worker)
-    study = optuna.load_study(study_name=name, storage=probe._storage, sampler=sampler)
     detail_folder = detail.folder(storage_url, name)
+    sampler = make_sampler(spec, seed=spec.seed + 7919 * worker)
+    if _mirrors(probe):
+        if journal_mirror.supports(probe._storage):
+            mirror = journal_mirror.JournalMirror(probe, sampler, detail_folder)
+            report = _run_mirrored(mirror, spec, target, progress, stop_after_batches, stop)
+            update_index(storage_url, name, {"trials": mirror.n_trials, "complete": mirror.n_complete})
+            return report
+        return _run_mirrored(mirrored.Mirror(probe, sampler, notify), spec, target, progress, stop_after_batches,
+                             stop)
+    study = optuna.load_study(study_name=name, storage=probe._storage, sampler=sampler)
     book = CurveBook(spec.proxies)
     told = failed = failed_in_a_row = batches = 0
     start = time.perf_counter()
@@ -348,11 +359,21 @@ def _check_stop(stop: StopRule, study: optuna.Study, spec: StudySpec, start: flo
     return reason
 
 
-def _run_mirrored(remote: optuna.Study, spec: StudySpec, target: int, worker: int, progress, stop_after_batches,
-                  notify, stop: StopRule) -> RunReport:
-    """`run` on PostgreSQL: sample and tell on a local mirror, write each finished batch in bulk."""
-    mirror = mirrored.Mirror(remote, make_sampler(spec, seed=spec.seed + 7919 * worker), notify)
+def _mirrors(study: optuna.Study) -> bool:
+    """Whether a worker samples on a local mirror of the study (`mirrored`, `journal_mirror`):
+    on PostgreSQL or a compact journal, unless trials are waiting (a grid's points, candidates
+    enqueued from a sweep), which only Optuna's own asks hand out."""
+    storage = study._storage
+    if not (mirrored.supports(storage) or journal_mirror.supports(storage)):
+        return False
+    return not storage.get_all_trials(study._study_id, deepcopy=False, states=(TrialState.WAITING,))
+
+
+def _run_mirrored(mirror, spec: StudySpec, target: int, progress, stop_after_batches, stop: StopRule) -> RunReport:
+    """`run` on a mirror (`mirrored.Mirror`, `journal_mirror.JournalMirror`): sample and tell
+    locally, write each finished batch in one go."""
     book = CurveBook(spec.proxies)
+    in_storage = mirror.detail_folder is None
     told = failed = failed_in_a_row = batches = 0
     start = time.perf_counter()
     history: list[float] = []
@@ -364,12 +385,14 @@ def _run_mirrored(remote: optuna.Study, spec: StudySpec, target: int, worker: in
                 break
             asked = [mirror.local.ask() for _ in range(min(spec.batch_size, remaining))]
             outcomes = evaluate(spec, [suggest(t, spec) for t in asked], book)
-            ok = [tell_outcome(mirror.local, spec, t, o) for t, o in zip(asked, outcomes, strict=True)]
-            kept = mirror.write([mirror.local._storage.get_trial(t._trial_id) for t in asked], target)
+            ok = [tell_outcome(mirror.local, spec, t, o, in_storage) for t, o in zip(asked, outcomes, strict=True)]
+            finished = [mirror.local._storage.get_trial(t._trial_id) for t in asked]
+            kept = (mirror.write(finished, target) if in_storage else
+                    mirror.write(finished, target, [detail_row(o) for o in outcomes]))
             ok = [ok[i] for i in kept]  # told and stored: past the target, others' trials came first
             told, failed, batches, failed_in_a_row = _account(ok, outcomes, spec, told, failed, batches,
                                                               failed_in_a_row, progress, mirror.local)
-            stopped = _check_stop(stop, mirror.local, spec, start, history, record_in=remote)
+            stopped = _check_stop(stop, mirror.local, spec, start, history, record_in=mirror.remote)
             if stopped:
                 break
     return RunReport(told, failed, time.perf_counter() - start, flag.stop, stopped)

@@ -203,6 +203,7 @@ def test_per_scenario_detail_lives_in_parquet_beside_the_journal(capsys, tmp_pat
     table = pq.read_table(tmp_path / "t.parquet").to_pylist()
     complete = [r for r in table if r["state"] == "COMPLETE"]
     assert code == 0 and complete and all(r["metric.acc_resnet18-wrn50_S1"] is not None for r in complete)
+    assert "metric.trial" not in table[0]  # the detail's key is the trial's number, not a metric
     st.delete("tiny", storage)
     assert not (tmp_path / "dse" / "tiny.detail").exists() and not (tmp_path / "dse" / "tiny.study.json").exists()
 
