@@ -7,10 +7,11 @@ lines and ~4 KB, mostly its parameters with their distributions spelled out. Her
   (parameters, attributes) in memory, applied to its local state at once, and writes them in
   one record together with the trial's final state. Other processes see a trial's parameters
   when it finishes (samplers read finished trials); a process killed mid-trial leaves the trial
-  running with no parameters, and `resume` fails it, as before.
+  running with no parameters, and `resume` fails it, as before. (A study's workers write whole
+  finished trials instead, one record each, through `journal_mirror`, unless trials wait in it.)
 * `CompactJournalBackend` writes each record as one line: ``z`` + base85 of zlib with a preset
-  dictionary of Optuna's log vocabulary (`ZDICT_V1`), about 450 bytes for a dacapo-open trial;
-  zlib's checksum makes any damaged byte a detectable error. The first line,
+  dictionary of Optuna's log vocabulary (`ZDICT_V1`), about 810 bytes for a whole finished
+  dacapo-open trial; zlib's checksum makes any damaged byte a detectable error. The first line,
   ``{"cl_dse_journal": 1}``, names the format; a file without it is read as Optuna's own format.
 
 Every line is one record; a torn last line (a crash mid-write) is ignored until repaired, and an
