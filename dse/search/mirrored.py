@@ -402,6 +402,23 @@ class BatchRows:
         return [trial_id for (trial_id,) in made]
 
 
+def waiting(storage, study_id: int, notify: Callable[[str], None] | None = None) -> bool:
+    """Whether trials wait in a database study (a grid's points, enqueued candidates), which only
+    Optuna's own ask hands out: one indexed query (Optuna's reader would load every trial),
+    waiting out an outage like every other read of a worker."""
+    import sqlalchemy
+
+    engine = rdb_of(storage).engine
+
+    def once() -> bool:
+        with engine.connect() as conn:
+            return bool(conn.execute(sqlalchemy.text(
+                "SELECT EXISTS (SELECT 1 FROM trials WHERE study_id = :s AND state = 'WAITING')"),
+                {"s": study_id}).scalar())
+
+    return with_retry(once, "reading the study", notify)
+
+
 def supports(storage) -> bool:
     """Whether a study's storage is a PostgreSQL database this module can write to."""
     rdb = rdb_of(storage)

@@ -280,7 +280,7 @@ def run(name: str, storage_url: str | None, worker: int = 0, progress: Callable[
     stop = stop or StopRule()
     detail_folder = detail.folder(storage_url, name)
     sampler = make_sampler(spec, seed=spec.seed + 7919 * worker)
-    if _mirrors(probe):
+    if _mirrors(probe, notify):
         if journal_mirror.supports(probe._storage):
             mirror = journal_mirror.JournalMirror(probe, sampler, detail_folder)
             report = _run_mirrored(mirror, spec, target, progress, stop_after_batches, stop)
@@ -359,14 +359,16 @@ def _check_stop(stop: StopRule, study: optuna.Study, spec: StudySpec, start: flo
     return reason
 
 
-def _mirrors(study: optuna.Study) -> bool:
+def _mirrors(study: optuna.Study, notify: Callable[[str], None] | None = None) -> bool:
     """Whether a worker samples on a local mirror of the study (`mirrored`, `journal_mirror`):
     on PostgreSQL or a compact journal, unless trials are waiting (a grid's points, candidates
     enqueued from a sweep), which only Optuna's own asks hand out."""
     storage = study._storage
-    if not (mirrored.supports(storage) or journal_mirror.supports(storage)):
-        return False
-    return not storage.get_all_trials(study._study_id, deepcopy=False, states=(TrialState.WAITING,))
+    if mirrored.supports(storage):
+        return not mirrored.waiting(storage, study._study_id, notify)
+    if journal_mirror.supports(storage):  # replayed in memory already
+        return not storage.get_all_trials(study._study_id, deepcopy=False, states=(TrialState.WAITING,))
+    return False
 
 
 def _run_mirrored(mirror, spec: StudySpec, target: int, progress, stop_after_batches, stop: StopRule) -> RunReport:

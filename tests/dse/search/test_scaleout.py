@@ -484,3 +484,30 @@ def test_a_grid_study_on_postgres_evaluates_exactly_its_points(postgres_url):
     assert sorted(map(repr, (sorted(t.params.items()) for t in trials))) == \
         sorted(map(repr, (sorted(p.items()) for p in grid_points(spec))))
     st.delete(spec.name, postgres_url)
+
+
+def test_a_worker_starting_while_the_server_is_down_waits_for_it(postgres_server):
+    """A worker's first read (whether trials wait in the study) waits out an outage as its later
+    reads do (it had stopped with a traceback when the server went down as it started)."""
+    import threading
+
+    from dse.search import mirrored
+
+    url, data, port = postgres_server
+    storage, remote = _fresh_remote(url, "starting")
+    notes, answer = [], []
+    subprocess.run([str(ROOT / "scripts" / "postgres-up"), "--stop", str(data)], check=True, timeout=60)
+    try:
+        reader = threading.Thread(target=lambda: answer.append(mirrored.waiting(storage, remote._study_id,
+                                                                                notes.append)))
+        reader.start()
+        time.sleep(2.0)
+        assert reader.is_alive() and notes and "database unreachable while reading the study" in notes[0]
+    finally:
+        up = subprocess.run([str(ROOT / "scripts" / "postgres-up"), str(data), port], capture_output=True, text=True,
+                            timeout=120)
+    assert up.returncode == 0, up.stderr
+    reader.join(timeout=60)
+    assert answer == [False]
+    remote.enqueue_trial({})
+    assert mirrored.waiting(storage, remote._study_id)
