@@ -209,8 +209,10 @@ def repair(name: str | None, storage: str | None) -> None:
 @stop_options
 def worker(name: str, storage: str | None, n_jobs: int, timeout: float | None, plateau: int | None,
            plateau_tolerance: float) -> None:
-    """Join study NAME (e.g. on PostgreSQL, from any host) and work until its budget is reached."""
-    _run_workers(name, storage, n_jobs, StopRule(timeout, plateau, plateau_tolerance))
+    """Join study NAME (e.g. on PostgreSQL, from any host) and work until its budget is reached.
+    A database that is down (not up yet, or restarting) is waited for."""
+    st.joining(lambda: _run_workers(name, storage, n_jobs, StopRule(timeout, plateau, plateau_tolerance)),
+               storage, notice)
 
 
 @study.command("dashboard")

@@ -36,16 +36,17 @@ BACKOFF_S, BACKOFF_FACTOR, BACKOFF_MAX_S = 0.5, 2.0, 10.0
 GIVE_UP_S = 600.0
 
 
-def _is_outage(err: BaseException | None) -> bool:
-    """A lost or refused database connection: SQLAlchemy's operational or interface errors, also
-    when Optuna wraps them (`StorageInternalError`)."""
+def _outage(err: BaseException | None) -> BaseException | None:
+    """The lost or refused database connection behind `err`, if that is what it is: SQLAlchemy's
+    operational or interface errors, also when Optuna or dse wraps them (`StorageInternalError`,
+    the `DseError` of a database that cannot be opened)."""
     import sqlalchemy.exc
 
     while err is not None:
         if isinstance(err, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError):
-            return True
+            return err
         err = err.__cause__ or err.__context__
-    return False
+    return None
 
 
 def with_retry(action: Callable[[], object], what: str, notify: Callable[[str], None] | None):
@@ -55,13 +56,14 @@ def with_retry(action: Callable[[], object], what: str, notify: Callable[[str], 
         try:
             return action()
         except Exception as err:  # noqa: BLE001 - outages arrive as several SQLAlchemy types
-            if not _is_outage(err):
+            lost = _outage(err)
+            if lost is None:
                 raise
             if waited >= GIVE_UP_S:
                 raise DseError("--storage", f"the database was unreachable for {waited:.0f} s while {what}: "
                                             f"{str(err).splitlines()[0]}") from None
             if notify:
-                notify(f"database unreachable while {what} ({type(err).__name__}); retrying in {delay:.1f} s")
+                notify(f"database unreachable while {what} ({type(lost).__name__}); retrying in {delay:.1f} s")
             time.sleep(delay)
             waited += delay
             delay = min(delay * BACKOFF_FACTOR, BACKOFF_MAX_S)

@@ -135,7 +135,7 @@ def _open_rdb(url: str) -> optuna.storages.BaseStorage:
     except (ImportError, ModuleNotFoundError) as err:
         raise DseError("--storage", f"{url.split('://')[0]} needs a driver: {err}") from None
     except Exception as err:  # SQLAlchemy raises many types for bad URLs or unreachable servers
-        raise DseError("--storage", f"cannot open {url}: {type(err).__name__}: {str(err).splitlines()[0]}") from None
+        raise DseError("--storage", f"cannot open {url}: {type(err).__name__}: {str(err).splitlines()[0]}") from err
 
 
 # --- a folder's index -------------------------------------------------------------------------

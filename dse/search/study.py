@@ -468,6 +468,15 @@ def objective_units() -> dict[str, str]:
     return {k: v[2] for k, v in OBJECTIVES.items()}
 
 
+def joining(action: Callable[[], object], storage_url: str | None, notify: Callable[[str], None] | None):
+    """Run `action`, a worker joining a study (`dse worker`); on a database, an outage that stops
+    it (the server not up yet, or restarting while the worker opens the study) is waited out
+    with backoff, and the worker starts again. Once running, a worker waits out outages itself."""
+    if locate(storage_url).kind != "rdb":
+        return action()
+    return mirrored.with_retry(action, "joining the study", notify)
+
+
 def run_workers(name: str, storage_url: str | None, n_jobs: int = 1,
                 progress: Callable[[dict], None] | None = None,
                 notify: Callable[[str], None] | None = None, stop: StopRule | None = None,

@@ -244,6 +244,36 @@ def test_postgres_restarted_mid_study_three_workers_wait_and_reach_the_exact_tar
     assert "database unreachable" in notes and "retrying in" in notes
 
 
+def test_a_worker_started_while_the_server_is_down_waits_and_joins(postgres_server, tmp_path):
+    """`dse worker` before the database is up (or while it restarts) waits for it, then works the
+    study to its target (it had failed with 'cannot open', or a traceback a moment later)."""
+    url, data, port = postgres_server
+    spec_path = tmp_path / "late.toml"
+    spec_path.write_text(SMALL.read_text().replace('name = "qsmall"', 'name = "late"'))
+    spec = load_spec(str(spec_path))
+    st.create(spec, url, 60)
+    subprocess.run([str(ROOT / "scripts" / "postgres-up"), "--stop", str(data)], check=True, timeout=60)
+    with open(tmp_path / "w.err", "w") as log:
+        worker = subprocess.Popen([sys.executable, "-m", "dse", "worker", spec.name, "--storage", url],
+                                  env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            deadline = time.monotonic() + 120  # only turns a hung worker into a failure
+            while "database unreachable while joining the study" not in (tmp_path / "w.err").read_text():
+                assert time.monotonic() < deadline and worker.poll() is None, (tmp_path / "w.err").read_text()
+                time.sleep(0.2)
+        finally:
+            up = subprocess.run([str(ROOT / "scripts" / "postgres-up"), str(data), port], capture_output=True,
+                                text=True, timeout=120)
+        try:
+            assert up.returncode == 0, up.stderr
+            assert worker.wait(timeout=300) == 0, (tmp_path / "w.err").read_text()
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+    assert "(OperationalError); retrying in" in (tmp_path / "w.err").read_text()
+    assert st._counts(st.load(spec.name, url))["complete"] == 60
+
+
 def _finished_small_study(url: str, n_trials: int):
     """A fresh SMALL study of n_trials, run to its end on `url`."""
     spec = load_spec(str(SMALL))
@@ -307,7 +337,7 @@ def test_a_server_lost_during_the_driver_cursor_read_is_an_outage_that_is_retrie
         with pytest.raises(sqlalchemy.exc.OperationalError) as caught:
             mirrored.read_trials(conn, ids)
         assert conn.invalidated
-    assert mirrored._is_outage(caught.value)
+    assert mirrored._outage(caught.value) is not None
     with engine.connect() as conn:  # the next sync gets a live connection
         assert len(mirrored.read_trials(conn, ids)) == 10
 
