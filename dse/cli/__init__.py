@@ -10,7 +10,7 @@ import sys
 import click
 
 from ..errors import USER_ERRORS, error_line
-from .process import OwnProcess
+from .process import OwnProcess, command_starts
 
 #: Command -> "module:attribute", imported when the command runs (or `--help` lists them), so a
 #: `dse worker` does not import the report and plotting code: every command starts faster.
@@ -38,7 +38,8 @@ class _LazyGroup(click.Group):
 
 @click.group(cls=_LazyGroup)
 @click.version_option(package_name="cl-dse")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """cl-dse: design-space exploration for continuous-learning accelerators.
 
     The simulator runs compiled with Numba when it is installed, else with NumPy;
@@ -47,6 +48,7 @@ def cli() -> None:
     from ..sim.engine import engine_name
 
     engine_name()  # a bad DSE_ENGINE is one error line here, not a failure in every trial
+    command_starts(ctx)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -14,7 +14,7 @@ from ..search.spec import load_spec
 from ..search.stopping import DEFAULT_PLATEAU_TOLERANCE, StopRule, describe_stop
 from ..search.storage import storage_exists
 from .output import figure_text, render
-from .process import OwnProcess
+from .process import OwnProcess, command_starts
 
 STORAGE = click.option("--storage", help="A folder of study journals (DIR/), a journal file or an Optuna storage URL. "
                                          "[.dse/]")
@@ -32,8 +32,10 @@ def stop_options(command):
 
 
 @click.group()
-def study() -> None:
+@click.pass_context
+def study(ctx: click.Context) -> None:
     """Optuna studies over accelerator designs and allocation policies."""
+    command_starts(ctx)
 
 
 def notice(message: str) -> None:
@@ -46,6 +48,8 @@ def _run_workers(name: str, storage: str | None, n_jobs: int, stop: StopRule | N
     spec = st.spec_of(s)
     target, done = int(s.user_attrs[st.TARGET_ATTR]), st._counts(s)["complete"]
     own = click.get_current_context().find_object(OwnProcess)
+    if own is not None and n_jobs > 1:
+        own.settled()  # the batches run in worker processes: this one only waits
     with tqdm(total=target, initial=done, desc=name, unit="trial", disable=None if n_jobs == 1 else True) as bar:
         next_hv = [0.0]
         batches = [0]
