@@ -18,8 +18,9 @@ class OwnProcess:
     caller.
 
     * A start only adds long-lived state (modules, the storage, the compiled engine), which the
-      collector traversed again and again while it grew: a `dse worker` of one trial took 1.35 s
-      (best of eight) / 1.64 s (median) with it, 1.12 / 1.28 s without it, taking turns.
+      collector traversed again and again while it grew: a one-trial `dse worker` on PostgreSQL
+      took 1.22 s (best of eight) / 1.38 s (median) collecting, 0.92 / 1.15 s with its start
+      uncollected, the two versions taking turns.
     * Frozen objects are skipped by every later collection, including the ones Python runs at
       exit: those took 0.5-0.6 s of a `dse worker`'s exit after a 3,000-trial study with Numba
       loaded (py-spy: gc_collect_main), 0.06 s frozen. A worker that freezes its long-lived state

@@ -67,3 +67,11 @@ def test_other_commands_collect_from_their_start(tmp_path):
     assert _collecting("dse.search.study:status", "study", "status", "tiny", "--storage", f"{tmp_path}/") == [True]
     assert _collecting("dse.search.study:details", "study", "export", "tiny", "--storage", f"{tmp_path}/",
                        "-o", f"{tmp_path}/t.csv", "--format", "csv") == [True]
+
+
+def test_a_study_run_by_worker_processes_collects_in_the_waiting_one(tmp_path):
+    seen = _collecting("dse.search.study:run_workers", "study", "start", str(TINY), "--storage", f"{tmp_path}/",
+                       "--n-trials", "10", "--n-jobs", "2")
+    assert seen == [True]
+    assert _collecting("dse.search.study:run_workers", "study", "resume", "tiny", "--storage", f"{tmp_path}/") == \
+        [False]  # one worker, here: its first batch is still the start
