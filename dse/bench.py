@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import pathlib
-import shutil
 import time
 from collections.abc import Callable, Sequence
 
@@ -18,7 +17,7 @@ import numpy as np
 from accel import FIELD_NAMES, Design, compute_cycles, gemm_costs, kernel_costs
 from accel.reference import compute_cycles_scalar
 
-#: Where dse's packages (and scripts/) are: the timed processes load dse from here.
+#: Where dse's packages are (a checkout, or site-packages): the timed processes load dse from here.
 _ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
@@ -312,7 +311,8 @@ def _synthetic_folder(folder, studies: int, trials: int) -> str:
 
 def bench_storage(studies: int = 50, trials: int = 2000, open_trials: int = 500, pg_trials: int = 10_000,
                   pg_repeats: int = 3, with_postgres: bool = True,
-                  pg_studies: tuple[str, ...] = ("quick", "dacapo-open")) -> dict[str, float]:
+                  pg_studies: tuple[str, ...] = ("quick", "dacapo-open"), postgres_url: str | None = None,
+                  notify: Callable[[str], None] | None = None) -> dict[str, float]:
     """The embedded journal as work accumulates, and PostgreSQL with workers:
 
     * status_s_100k: `dse study status` (in process, and as a command) of one 2,000-trial study
@@ -329,7 +329,8 @@ def bench_storage(studies: int = 50, trials: int = 2000, open_trials: int = 500,
       trial, over which a worker's fixed start and the database's share weigh less;
       pg_worker_start_s: what a worker's start costs (a worker that runs one trial);
       machine_2_over_1: two CPU-bound Python processes over one, measured between the fleets;
-      pg_statements_per_trial: SQL statements per trial (`bench_workers`)."""
+      pg_statements_per_trial: SQL statements per trial;
+      on `postgres_url`'s server, else a throw-away local one (see `bench_workers`)."""
     import os
     import subprocess
     import sys
@@ -355,7 +356,10 @@ def bench_storage(studies: int = 50, trials: int = 2000, open_trials: int = 500,
         st.run(spec.name, f"{tmp}/open/")
         out["journal_bytes_per_trial"] = os.path.getsize(f"{tmp}/open/{spec.name}.journal") / open_trials
     if with_postgres:
-        pg = bench_workers(pg_trials, journal=False, repeats=pg_repeats, studies=pg_studies)
+        pg = bench_workers(pg_trials, journal=False, repeats=pg_repeats, studies=pg_studies,
+                           postgres_url=postgres_url, notify=notify)
+        if "postgres_unavailable" in pg:
+            return {**out, "postgres_unavailable": 1.0}
         out["pg_study_trials"] = float(pg_trials)
         for k in range(len(pg_studies)):
             tag = _study_key(pg_studies, k)
@@ -377,24 +381,38 @@ def bench_storage(studies: int = 50, trials: int = 2000, open_trials: int = 500,
 def _fresh_databases(url: str):
     """Yields a function that creates an empty database on `url`'s server and returns its URL;
     all are dropped at the end. Each fleet gets its own, so none runs on the tables and indexes
-    the previous fleets' deleted studies left bloated, or beside their autovacuum."""
+    the previous fleets' deleted studies left bloated, or beside their autovacuum. A server that
+    cannot be used (no driver, unreachable, no right to create databases) is one DseError."""
     import sqlalchemy
 
-    admin = sqlalchemy.create_engine(url, isolation_level="AUTOCOMMIT")
+    from .errors import DseError
+
+    def unusable(err: Exception) -> DseError:
+        first = (str(err).splitlines() or [""])[0]
+        return DseError("--postgres-url", f"cannot create databases on {url}: {type(err).__name__}: {first}")
+
     made: list[str] = []
+    try:
+        admin = sqlalchemy.create_engine(url, isolation_level="AUTOCOMMIT")
+        admin.connect().close()
+    except Exception as err:  # a bad URL, its driver not installed, the server unreachable
+        raise unusable(err) from None
 
     def fresh() -> str:
         name = f"dse_bench_{len(made)}"
-        with admin.connect() as conn:
-            conn.execute(sqlalchemy.text(f"DROP DATABASE IF EXISTS {name}"))
-            conn.execute(sqlalchemy.text(f"CREATE DATABASE {name}"))
+        try:
+            with admin.connect() as conn:
+                conn.execute(sqlalchemy.text(f"DROP DATABASE IF EXISTS {name}"))
+                conn.execute(sqlalchemy.text(f"CREATE DATABASE {name}"))
+        except sqlalchemy.exc.SQLAlchemyError as err:  # unreachable, or no right to create databases
+            raise unusable(err) from None
         made.append(name)
-        return url.rsplit("/", 1)[0] + "/" + name
+        return admin.url.set(database=name).render_as_string(hide_password=False)
 
     try:
         yield fresh
     finally:
-        with admin.connect() as conn:
+        with admin.connect() if made else contextlib.nullcontext() as conn:
             for name in made:
                 conn.execute(sqlalchemy.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         admin.dispose()
@@ -407,15 +425,20 @@ def _study_key(studies: tuple[str, ...], k: int) -> str:
 
 
 def bench_workers(n_trials: int = 1000, journal: bool = True, repeats: int = 1,
-                  studies: tuple[str, ...] = ("quick",)) -> dict[str, float]:
+                  studies: tuple[str, ...] = ("quick",), postgres_url: str | None = None,
+                  notify: Callable[[str], None] | None = None) -> dict[str, float]:
     """Completed trials/s for 1, 2 and 4 worker processes on journal storage and on PostgreSQL
     (whole run, and steady: see `_timed_workers`), and the SQL statements one trial costs on
     PostgreSQL. With `repeats` > 1 the fleet sizes take turns (1, 2, 4, 1, 2, 4, ...) and each
     figure is the best of its runs: on a shared machine a run is only ever slowed by others, never
     sped up. `studies`: the shipped studies the fleets run, in turn within each repeat; the keys
-    of each study after the first carry its name (`postgres_dacapo_open_trials_per_s_2_workers`)."""
-    import subprocess
+    of each study after the first carry its name (`postgres_dacapo_open_trials_per_s_2_workers`).
+    The server: `postgres_url`'s (each fleet creates and drops a database `dse_bench_N` on it),
+    else a throw-away one on port 55433 (`postgres_local`); without one, `postgres_unavailable`
+    is 1 and `notify` hears why."""
     import tempfile
+
+    from .search import postgres_local
 
     out: dict[str, float] = {}
 
@@ -432,23 +455,21 @@ def bench_workers(n_trials: int = 1000, journal: bool = True, repeats: int = 1,
                 out[f"machine_scanners_per_s_{n}"] = max(out.get(f"machine_scanners_per_s_{n}", 0.0),
                                                          _scanners_per_s(n))
 
-    with tempfile.TemporaryDirectory() as tmp:
-        if journal:
+    server = contextlib.nullcontext(postgres_url) if postgres_url else postgres_local.throwaway(55433)
+    try:  # first: a server that cannot be used is reported in seconds, not after the journal fleets
+        with server as url, _fresh_databases(url) as fresh:
+            fleets(lambda j: fresh(), "postgres")
+            start_study = fresh()
+            out["postgres_worker_start_s"] = min(1.0 / _timed_workers("quick", start_study, 1, 1)[0]
+                                                 for _ in range(repeats))
+            out["postgres_statements_per_trial"] = _statements_per_trial(fresh(), 200)
+    except postgres_local.Unavailable as err:
+        out["postgres_unavailable"] = 1.0
+        if notify:
+            notify(f"no PostgreSQL figures: {err}")
+    if journal:
+        with tempfile.TemporaryDirectory() as tmp:
             fleets(lambda j: f"{tmp}/w{j}/", "journal")
-        data = tempfile.mkdtemp(prefix="cl-dse-pg-bench-", dir="/tmp")  # the server's files: ~1 GB at the end
-        try:
-            up = subprocess.run([str(_ROOT / "scripts" / "postgres-up"), data, "55433"], capture_output=True, text=True)
-            if up.returncode != 0:
-                out["postgres_unavailable"] = 1.0
-                return out
-            url = up.stdout.strip()
-            with _fresh_databases(url) as fresh:
-                fleets(lambda j: fresh(), "postgres")
-            out["postgres_worker_start_s"] = min(1.0 / _timed_workers("quick", url, 1, 1)[0] for _ in range(repeats))
-            out["postgres_statements_per_trial"] = _statements_per_trial(url, 200)
-        finally:
-            subprocess.run([str(_ROOT / "scripts" / "postgres-up"), "--stop", data])
-            shutil.rmtree(data, ignore_errors=True)
     return out
 
 
@@ -537,10 +558,17 @@ SECTIONS: dict[str, Callable[[], dict[str, float]]] = {
 }
 
 
-def run(sections: Sequence[str] | None = None, announce: Callable[[str], None] | None = None) -> dict[str, float]:
+#: The sections that run worker fleets on PostgreSQL: they take `postgres_url` and `notify`.
+ON_POSTGRES = ("workers", "storage")
+
+
+def run(sections: Sequence[str] | None = None, announce: Callable[[str], None] | None = None,
+        postgres_url: str | None = None, notify: Callable[[str], None] | None = None) -> dict[str, float]:
     """`dse bench` (exposed as `dse.run_bench`): the figures of `sections` (names in SECTIONS;
     default all but "search", which takes ~10 minutes and runs only when named), in one flat
-    dict. `announce` hears each section's name before it runs."""
+    dict. `announce` hears each section's name before it runs; `notify`, why a section left
+    figures out. `postgres_url`: the server of the ON_POSTGRES sections (default: a throw-away
+    local one)."""
     from .errors import DseError
 
     unknown = [name for name in sections or () if name not in SECTIONS]
@@ -550,5 +578,6 @@ def run(sections: Sequence[str] | None = None, announce: Callable[[str], None] |
     for name in sections or tuple(k for k in SECTIONS if k != "search"):
         if announce:
             announce(name)
-        results.update(SECTIONS[name]())
+        kwargs = {"postgres_url": postgres_url, "notify": notify} if name in ON_POSTGRES else {}
+        results.update(SECTIONS[name](**kwargs))
     return results
