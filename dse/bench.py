@@ -524,19 +524,22 @@ def bench_uncertainty(n_trials: int = 300, draws: int = 50, reproduce_draws: int
 
 def bench_search(spec_name: str = "dacapo-open", samplers: tuple[str, ...] | None = None, seeds: int = 10,
                  n_trials: int = 5000, reference_samples: int = 1_000_000, equal_time_seeds: int = 3,
-                 n_jobs: int = 2, out: str | None = None) -> dict:
+                 n_jobs: int = 2, out: str | None = None, notify: Callable[[str], None] | None = None) -> dict:
     """Evidence that the search pays off (`dse.search.evidence.search_evidence`), on dacapo-open
     by default: samplers x seeds against a 10^6-candidate sweep front, joint against sequential
     co-design, and a study against a sweep of equal wall time. `out`: also write its Parquet
-    files and report page there."""
+    files and report page there. `notify` hears which default samplers this install lacks."""
     import tempfile
 
     from .search.evidence import default_samplers, search_evidence
     from .search.spec import load_spec
 
     spec = load_spec(spec_name)
+    runnable, left_out = default_samplers()
+    if left_out and not samplers and notify:
+        notify(left_out)
     with tempfile.TemporaryDirectory() as tmp:
-        evidence = search_evidence(spec, list(samplers or default_samplers()[0]), seeds, n_trials,
+        evidence = search_evidence(spec, list(samplers or runnable), seeds, n_trials,
                                    f"{tmp}/reference.parquet", reference_samples,
                                    equal_time_seeds=equal_time_seeds, n_jobs=n_jobs)
     if out:
@@ -558,8 +561,10 @@ SECTIONS: dict[str, Callable[[], dict[str, float]]] = {
 }
 
 
-#: The sections that run worker fleets on PostgreSQL: they take `postgres_url` and `notify`.
+#: The sections that run worker fleets on PostgreSQL: they take `postgres_url`.
 ON_POSTGRES = ("workers", "storage")
+#: The sections that can leave figures out: `notify` hears why.
+NOTIFYING = (*ON_POSTGRES, "search")
 
 
 def run(sections: Sequence[str] | None = None, announce: Callable[[str], None] | None = None,
@@ -578,6 +583,6 @@ def run(sections: Sequence[str] | None = None, announce: Callable[[str], None] |
     for name in sections or tuple(k for k in SECTIONS if k != "search"):
         if announce:
             announce(name)
-        kwargs = {"postgres_url": postgres_url, "notify": notify} if name in ON_POSTGRES else {}
-        results.update(SECTIONS[name](**kwargs))
+        kwargs = {"postgres_url": postgres_url} if name in ON_POSTGRES else {}
+        results.update(SECTIONS[name](**kwargs, **({"notify": notify} if name in NOTIFYING else {})))
     return results

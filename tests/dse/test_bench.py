@@ -85,6 +85,17 @@ def test_search_bench_smoke_run_prints_its_keys(tmp_path):
         "curves.parquet", "samplers.parquet", "equal_time.parquet", "figures.json", "index.html", "samplers.png"}
 
 
+def test_search_bench_says_which_default_samplers_this_install_lacks(monkeypatch):
+    from dse.bench import bench_search
+    from dse.search import evidence
+
+    monkeypatch.setattr(evidence, "default_samplers", lambda: (("random",), "qmc left out: it needs SciPy"))
+    heard: list[str] = []
+    figures = bench_search(str(TINY), seeds=1, n_trials=20, reference_samples=500, equal_time_seeds=1,
+                           notify=heard.append)
+    assert heard == ["qmc left out: it needs SciPy"] and figures["seeds"] == 1
+
+
 def test_bench_json_is_strict_json_with_null_for_figures_that_are_not_finite():
     import json
 
