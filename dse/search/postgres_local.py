@@ -2,7 +2,7 @@
 
 It is started and stopped by the shipped `postgres-up` script, the one the tests and
 docs/scaling.md use (it installs Debian's package when run as root). The script ships inside dse
-(`dse/scripts_data`, a link to the top-level `scripts/` folder in a checkout), so an installed
+(`dse/scripts_data/postgres-up`, a link to `scripts/postgres-up` in a checkout), so an installed
 copy finds it too: looked up beside the checkout, a wheel's bench failed with a traceback.
 """
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pathlib
 import socket
+import sys
 
 import pytest
 
@@ -27,7 +28,7 @@ def test_the_script_ships_inside_dse():
 def test_without_the_driver_the_storage_bench_keeps_its_journal_figures_and_says_why(monkeypatch):
     from dse.bench import bench_storage
 
-    monkeypatch.setitem(__import__("sys").modules, postgres_local.DRIVER, None)  # as if not installed
+    monkeypatch.setitem(sys.modules, postgres_local.DRIVER, None)  # as if not installed
     heard: list[str] = []
     figures = bench_storage(studies=2, trials=20, open_trials=20, notify=heard.append)
     assert figures["postgres_unavailable"] == 1.0
