@@ -412,9 +412,10 @@ def _fresh_databases(url: str):
     try:
         yield fresh
     finally:
-        with admin.connect() if made else contextlib.nullcontext() as conn:
-            for name in made:
-                conn.execute(sqlalchemy.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        if made:
+            with admin.connect() as conn:
+                for name in made:
+                    conn.execute(sqlalchemy.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         admin.dispose()
 
 
@@ -549,7 +550,7 @@ def bench_search(spec_name: str = "dacapo-open", samplers: tuple[str, ...] | Non
     return evidence.figures
 
 
-SECTIONS: dict[str, Callable[[], dict[str, float]]] = {
+SECTIONS: dict[str, Callable[..., dict[str, float]]] = {
     "accel": bench_accel,
     "cl": bench_cl,
     "studies": bench_studies,
@@ -583,6 +584,10 @@ def run(sections: Sequence[str] | None = None, announce: Callable[[str], None] |
     for name in sections or tuple(k for k in SECTIONS if k != "search"):
         if announce:
             announce(name)
-        kwargs = {"postgres_url": postgres_url} if name in ON_POSTGRES else {}
-        results.update(SECTIONS[name](**kwargs, **({"notify": notify} if name in NOTIFYING else {})))
+        kwargs: dict[str, object] = {}
+        if name in ON_POSTGRES:
+            kwargs["postgres_url"] = postgres_url
+        if name in NOTIFYING:
+            kwargs["notify"] = notify
+        results.update(SECTIONS[name](**kwargs))
     return results

@@ -30,8 +30,16 @@ def script() -> pathlib.Path:
     return pathlib.Path(str(resources.files("dse") / "scripts_data" / "postgres-up"))
 
 
-def _run(args: list[str]) -> subprocess.CompletedProcess:
-    return subprocess.run(["bash", str(script()), *args], capture_output=True, text=True)
+def start(data: str | pathlib.Path, port: int | str, timeout: float | None = None) -> subprocess.CompletedProcess:
+    """`postgres-up DATA PORT`: start (or start again) the server whose files are in `data`; its
+    URL on stdout, or why not on stderr (exit code 3: no PostgreSQL, and not root to install it)."""
+    return subprocess.run(["bash", str(script()), str(data), str(port)], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def stop(data: str | pathlib.Path, check: bool = False, timeout: float = 60) -> None:
+    """`postgres-up --stop DATA`: stop the server whose files are in `data`."""
+    subprocess.run(["bash", str(script()), "--stop", str(data)], capture_output=True, check=check, timeout=timeout)
 
 
 @contextlib.contextmanager
@@ -45,11 +53,11 @@ def throwaway(port: int) -> Iterator[str]:
         raise Unavailable(f"{script()} is missing from this installation")
     data = tempfile.mkdtemp(prefix="cl-dse-pg-bench-", dir="/tmp")
     try:
-        up = _run([data, str(port)])
+        up = start(data, port)
         if up.returncode != 0:
             why = (up.stderr.strip().splitlines() or [f"exit code {up.returncode}"])[-1]
             raise Unavailable(f"{script().name} on port {port}: {why}")
         yield up.stdout.strip()
     finally:
-        _run(["--stop", data])
+        stop(data)
         shutil.rmtree(data, ignore_errors=True)

@@ -1,7 +1,8 @@
 """Beyond one machine: PostgreSQL workers (one killed with SIGKILL) and Dask sweeps.
 
-The PostgreSQL server is the real thing, started by scripts/postgres-up (which installs Debian's
-package when run as root); these tests skip, saying why, only where it cannot be had.
+The PostgreSQL server is the real thing, started and stopped by scripts/postgres-up through
+`dse.search.postgres_local` (the script installs Debian's package when run as root); these tests
+skip, saying why, only where it cannot be had.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import time
 import pyarrow.parquet as pq
 import pytest
 
+from dse.search import postgres_local
 from dse.search import study as st
 from dse.search.spec import load_spec
 from dse.search.sweep import run_sweep
@@ -34,17 +36,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _postgres_up(data: pathlib.Path, port: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    """scripts/postgres-up: start (or start again) the server whose files are in `data`, on `port`."""
-    return subprocess.run([str(ROOT / "scripts" / "postgres-up"), str(data), port], capture_output=True, text=True,
-                          timeout=timeout)
-
-
-def _postgres_down(data: pathlib.Path, check: bool = True) -> None:
-    """scripts/postgres-up --stop: stop the server whose files are in `data`."""
-    subprocess.run([str(ROOT / "scripts" / "postgres-up"), "--stop", str(data)], check=check, timeout=60)
-
-
 @pytest.fixture(scope="module")
 def postgres_server():
     """(url, data folder, port) of a real local PostgreSQL server (scripts/postgres-up)."""
@@ -52,12 +43,12 @@ def postgres_server():
     # directly under /tmp: pytest's tmp folders are root-only, and the server runs as 'postgres'
     data = pathlib.Path(tempfile.mkdtemp(prefix="cl-dse-pg-", dir="/tmp"))
     port = str(_free_port())
-    run = _postgres_up(data, port, timeout=600)
+    run = postgres_local.start(data, port, timeout=600)
     if run.returncode == 3:
         pytest.skip(f"PostgreSQL cannot be installed here: {run.stderr.strip()}")
     assert run.returncode == 0, run.stderr
     yield run.stdout.strip(), data, port
-    _postgres_down(data, check=False)
+    postgres_local.stop(data)
     shutil.rmtree(data, ignore_errors=True)
 
 
@@ -235,9 +226,9 @@ def test_postgres_restarted_mid_study_three_workers_wait_and_reach_the_exact_tar
         while st._counts(st.load(spec.name, url))["complete"] < 40:
             assert time.monotonic() < deadline and all(w.poll() is None for w in workers)
             time.sleep(0.1)
-        _postgres_down(data)
+        postgres_local.stop(data, check=True)
         time.sleep(3.0)  # the workers find the database gone
-        up = _postgres_up(data, port)
+        up = postgres_local.start(data, port, timeout=120)
         assert up.returncode == 0, up.stderr
         for w in workers:
             assert w.wait(timeout=300) == 0
@@ -261,7 +252,7 @@ def test_a_worker_started_while_the_server_is_down_waits_and_joins(postgres_serv
     spec_path.write_text(SMALL.read_text().replace('name = "qsmall"', 'name = "late"'))
     spec = load_spec(str(spec_path))
     st.create(spec, url, 60)
-    _postgres_down(data)
+    postgres_local.stop(data, check=True)
     with open(tmp_path / "w.err", "w") as log:
         worker = subprocess.Popen([sys.executable, "-m", "dse", "worker", spec.name, "--storage", url],
                                   env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL, stderr=log)
@@ -271,7 +262,7 @@ def test_a_worker_started_while_the_server_is_down_waits_and_joins(postgres_serv
                 assert time.monotonic() < deadline and worker.poll() is None, (tmp_path / "w.err").read_text()
                 time.sleep(0.2)
         finally:
-            up = _postgres_up(data, port)
+            up = postgres_local.start(data, port, timeout=120)
         try:
             assert up.returncode == 0, up.stderr
             assert worker.wait(timeout=300) == 0, (tmp_path / "w.err").read_text()
@@ -534,7 +525,7 @@ def test_a_worker_starting_while_the_server_is_down_waits_for_it(postgres_server
     url, data, port = postgres_server
     storage, remote = _fresh_remote(url, "starting")
     notes, answer = [], []
-    _postgres_down(data)
+    postgres_local.stop(data, check=True)
     try:
         reader = threading.Thread(target=lambda: answer.append(mirrored.waiting(storage, remote._study_id,
                                                                                 notes.append)))
@@ -542,7 +533,7 @@ def test_a_worker_starting_while_the_server_is_down_waits_for_it(postgres_server
         time.sleep(2.0)
         assert reader.is_alive() and notes and "database unreachable while reading the study" in notes[0]
     finally:
-        up = _postgres_up(data, port)
+        up = postgres_local.start(data, port, timeout=120)
     assert up.returncode == 0, up.stderr
     reader.join(timeout=60)
     assert answer == [False]
