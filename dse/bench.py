@@ -378,18 +378,19 @@ def bench_storage(studies: int = 50, trials: int = 2000, open_trials: int = 500,
 
 
 @contextlib.contextmanager
-def _fresh_databases(url: str):
+def _fresh_databases(url: str, field: str = "--postgres-url"):
     """Yields a function that creates an empty database on `url`'s server and returns its URL;
     all are dropped at the end. Each fleet gets its own, so none runs on the tables and indexes
     the previous fleets' deleted studies left bloated, or beside their autovacuum. A server that
-    cannot be used (no driver, unreachable, no right to create databases) is one DseError."""
+    cannot be used (no driver, unreachable, no right to create databases) is one DseError naming
+    `field`: where the URL came from."""
     import sqlalchemy
 
     from .errors import DseError
 
     def unusable(err: Exception) -> DseError:
         first = (str(err).splitlines() or [""])[0]
-        return DseError("--postgres-url", f"cannot create databases on {url}: {type(err).__name__}: {first}")
+        return DseError(field, f"cannot create databases on {url}: {type(err).__name__}: {first}")
 
     made: list[str] = []
     try:
@@ -456,9 +457,12 @@ def bench_workers(n_trials: int = 1000, journal: bool = True, repeats: int = 1,
                 out[f"machine_scanners_per_s_{n}"] = max(out.get(f"machine_scanners_per_s_{n}", 0.0),
                                                          _scanners_per_s(n))
 
-    server = contextlib.nullcontext(postgres_url) if postgres_url else postgres_local.throwaway(55433)
+    if postgres_url:
+        server, field = contextlib.nullcontext(postgres_url), "--postgres-url"
+    else:
+        server, field = postgres_local.throwaway(55433), "the bench's own PostgreSQL server (port 55433)"
     try:  # first: a server that cannot be used is reported in seconds, not after the journal fleets
-        with server as url, _fresh_databases(url) as fresh:
+        with server as url, _fresh_databases(url, field) as fresh:
             fleets(lambda j: fresh(), "postgres")
             start_study = fresh()
             out["postgres_worker_start_s"] = min(1.0 / _timed_workers("quick", start_study, 1, 1)[0]

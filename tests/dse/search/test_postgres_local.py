@@ -12,6 +12,8 @@ import pytest
 from dse.search import postgres_local
 from tests.cli_helpers import run
 
+from .test_scaleout import _free_port
+
 ROOT = pathlib.Path(__file__).parents[3]
 
 
@@ -54,12 +56,22 @@ def test_a_taken_port_gives_the_servers_own_reason():
 
 def test_a_server_the_bench_cannot_use_is_one_error_line(capsys):
     pytest.importorskip(postgres_local.DRIVER, reason="the PostgreSQL driver (extra 'postgres') is not installed")
-    with socket.socket() as s:  # a port nothing listens on
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/x"
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{_free_port()}/x"  # a port nothing listens on
     code, out, err = run(capsys, "bench", "--only", "workers", "--postgres-url", url)
     assert code == 2 and out == ""
     assert err.startswith(f"running workers ...\nerror: --postgres-url: cannot create databases on {url}: "
                           "OperationalError: "), err
     assert err.count("\n") == 2
+
+
+def test_a_server_that_cannot_be_used_is_named_by_where_its_url_came_from():
+    """The bench's own server is not the user's `--postgres-url`: the error names which it was."""
+    pytest.importorskip(postgres_local.DRIVER, reason="the PostgreSQL driver (extra 'postgres') is not installed")
+    from dse.bench import _fresh_databases
+    from dse.errors import DseError
+
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{_free_port()}/x"  # a port nothing listens on
+    for field in ("--postgres-url", "the bench's own PostgreSQL server (port 55433)"):
+        with pytest.raises(DseError) as info, _fresh_databases(url, field):
+            pass
+        assert info.value.line().startswith(f"{field}: cannot create databases on {url}: OperationalError: ")
