@@ -238,10 +238,22 @@ def _bytecode_compiled() -> None:
         compileall.compile_dir(str(_ROOT / package), quiet=2)  # a read-only tree: left as it is
 
 
+def steady_rate(completions_s: Sequence[float]) -> float:
+    """Completions per second over the middle 80% of `completions_s` (times, any order): a fleet's
+    throughput once it runs, without the processes' start and first batch before it or the last
+    batches after it (fixed costs, reported apart), as pgbench reports its rate without the time
+    to connect. NaN for fewer than four completions."""
+    done = sorted(completions_s)
+    lo, hi = len(done) // 10, len(done) * 9 // 10 - 1  # the 10th and the 90th percentile completions
+    if hi - lo < 2:
+        return float("nan")
+    return (hi - lo) / max(done[hi] - done[lo], 1e-9)  # hi - lo intervals between them
+
+
 def _timed_workers(spec_path: str, storage: str, n_trials: int, workers: int) -> tuple[float, float]:
-    """Trials/s of `workers` `dse worker` processes sharing one study of n_trials: over the whole
-    run (Python start and the last stragglers included), and in steady state (the rate at which
-    the fleet finished the middle 80% of the trials, from their completion times)."""
+    """Trials/s of `workers` `dse worker` processes sharing one study of n_trials: in steady state
+    (`steady_rate` of the trials' completion times), and over the whole run (from launching the
+    processes to the last one's exit: Python's start and the last stragglers included)."""
     import os
     import subprocess
     import sys
@@ -260,12 +272,10 @@ def _timed_workers(spec_path: str, storage: str, n_trials: int, workers: int) ->
     for p in procs:
         p.wait()
     seconds = time.perf_counter() - start
-    done = sorted(t.datetime_complete.timestamp() for t in st.load(spec.name, storage).get_trials(deepcopy=False)
-                  if t.datetime_complete is not None)
-    lo, hi = len(done) // 10, len(done) * 9 // 10
-    steady = (hi - lo) / max(done[hi - 1] - done[lo], 1e-9) if hi - lo > 1 else float("nan")
+    trials = st.load(spec.name, storage).get_trials(deepcopy=False)
+    steady = steady_rate([t.datetime_complete.timestamp() for t in trials if t.datetime_complete is not None])
     st.delete(spec.name, storage)
-    return n_trials / seconds, steady
+    return steady, n_trials / seconds
 
 
 #: A Python process that scans a list of small dicts, as a sampler scans its trials (~1.5 s).
@@ -318,13 +328,14 @@ def bench_storage(studies: int = 50, trials: int = 2000, open_trials: int = 500,
     * status_s_100k: `dse study status` (in process, and as a command) of one 2,000-trial study
       in a folder holding `studies` x `trials` trials in all;
     * journal_bytes_per_trial: the journal of a dacapo-open study, per trial;
-    * pg_trials_per_s_N: completed trials/s of N `dse worker` processes sharing a study of
-      `pg_trials` trials, the first of `pg_studies` (quick), on a local PostgreSQL, over the
-      whole run (each worker's start included; best of `pg_repeats`; `pg_study_trials`: the
-      study's size, 10,000 so that a worker's ~1.2 s start is about a tenth of a one-worker run:
-      with 3,000 it was a quarter, see docs/scaling.md);
-      pg_steady_trials_per_s_N: the fleet's rate over the middle 80% of the completions;
-      pg_2_over_1, pg_steady_2_over_1: two workers over one;
+    * pg_trials_per_s_N: the throughput of N `dse worker` processes sharing a study of
+      `pg_trials` trials, the first of `pg_studies` (quick), on a local PostgreSQL: completed
+      trials/s in steady state (`steady_rate`; best of `pg_repeats`; `pg_study_trials`: the
+      study's size);
+      pg_whole_trials_per_s_N: over the whole run, each worker's start and the last batches
+      included (on 10,000 trials a worker's ~1 s start is a tenth of a one-worker run and a
+      fifth of a two-worker one, see docs/scaling.md);
+      pg_2_over_1, pg_whole_2_over_1: two workers over one;
       the same for the other studies, named (pg_dacapo_open_trials_per_s_N, ...): a costlier
       trial, over which a worker's fixed start and the database's share weigh less;
       pg_worker_start_s: what a worker's start costs (a worker that runs one trial);
@@ -365,10 +376,10 @@ def bench_storage(studies: int = 50, trials: int = 2000, open_trials: int = 500,
             tag = _study_key(pg_studies, k)
             rates = {}
             for j in (1, 2, 4):
-                for kind in ("", "steady_"):
+                for kind in ("", "whole_"):
                     rates[kind, j] = pg.get(f"postgres_{tag}{kind}trials_per_s_{j}_workers", float("nan"))
                     out[f"pg_{tag}{kind}trials_per_s_{j}"] = rates[kind, j]
-            for kind in ("", "steady_"):
+            for kind in ("", "whole_"):
                 out[f"pg_{tag}{kind}2_over_1"] = rates[kind, 2] / rates[kind, 1]
         out["pg_worker_start_s"] = pg.get("postgres_worker_start_s", float("nan"))
         out["machine_2_over_1"] = pg.get("machine_scanners_per_s_2", float("nan")) / \
@@ -430,8 +441,8 @@ def bench_workers(n_trials: int = 1000, journal: bool = True, repeats: int = 1,
                   studies: tuple[str, ...] = ("quick",), postgres_url: str | None = None,
                   notify: Callable[[str], None] | None = None) -> dict[str, float]:
     """Completed trials/s for 1, 2 and 4 worker processes on journal storage and on PostgreSQL
-    (whole run, and steady: see `_timed_workers`), and the SQL statements one trial costs on
-    PostgreSQL. With `repeats` > 1 the fleet sizes take turns (1, 2, 4, 1, 2, 4, ...) and each
+    (in steady state, and `whole_` over the whole run: see `_timed_workers`), and the SQL
+    statements one trial costs on PostgreSQL. With `repeats` > 1 the fleet sizes take turns (1, 2, 4, 1, 2, 4, ...) and each
     figure is the best of its runs: on a shared machine a run is only ever slowed by others, never
     sped up. `studies`: the shipped studies the fleets run, in turn within each repeat; the keys
     of each study after the first carry its name (`postgres_dacapo_open_trials_per_s_2_workers`).
@@ -449,9 +460,9 @@ def bench_workers(n_trials: int = 1000, journal: bool = True, repeats: int = 1,
             for k, study in enumerate(studies):
                 tag = f"{prefix}_{_study_key(studies, k)}"
                 for j in (1, 2, 4):
-                    whole, steady = _timed_workers(study, storage_of(j), n_trials, j)
-                    for key, value in ((f"{tag}trials_per_s_{j}_workers", whole),
-                                       (f"{tag}steady_trials_per_s_{j}_workers", steady)):
+                    steady, whole = _timed_workers(study, storage_of(j), n_trials, j)
+                    for key, value in ((f"{tag}trials_per_s_{j}_workers", steady),
+                                       (f"{tag}whole_trials_per_s_{j}_workers", whole)):
                         out[key] = max(out.get(key, 0.0), value)
             for n in (1, 2):
                 out[f"machine_scanners_per_s_{n}"] = max(out.get(f"machine_scanners_per_s_{n}", 0.0),
@@ -465,7 +476,7 @@ def bench_workers(n_trials: int = 1000, journal: bool = True, repeats: int = 1,
         with server as url, _fresh_databases(url, field) as fresh:
             fleets(lambda j: fresh(), "postgres")
             start_study = fresh()
-            out["postgres_worker_start_s"] = min(1.0 / _timed_workers("quick", start_study, 1, 1)[0]
+            out["postgres_worker_start_s"] = min(1.0 / _timed_workers("quick", start_study, 1, 1)[1]
                                                  for _ in range(repeats))
             out["postgres_statements_per_trial"] = _statements_per_trial(fresh(), 200)
     except postgres_local.Unavailable as err:

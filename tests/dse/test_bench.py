@@ -54,6 +54,20 @@ def test_storage_section_reports_the_issue_keys():
     assert figures["storage_trials_in_folder"] == 120
 
 
+def test_steady_rate_is_the_rate_between_the_10th_and_90th_percentile_completions():
+    """By hand: 100 completions, one every 0.5 s from t = 10 s (2/s), after a slow start (nothing
+    for 10 s) and before a slow tail (the last ten 5 s apart). The 10th completion (index 10) is
+    at 15 s, the 90th (index 89) at 54.5 s: 79 intervals in 39.5 s, 2.0/s (the whole run, 0 to
+    104.5 s, gives 0.96/s). Order does not matter; too few completions give NaN."""
+    from dse.bench import steady_rate
+
+    times = [10 + 0.5 * i for i in range(90)] + [54.5 + 5 * k for k in range(1, 11)]
+    assert steady_rate(times) == pytest.approx(2.0, rel=1e-12)
+    assert steady_rate(list(reversed(times))) == steady_rate(times)
+    assert steady_rate([0.0, 1.0, 3.0, 6.0]) == pytest.approx(2 / 3)  # the 0th to the 2nd: 2 intervals in 3 s
+    assert math.isnan(steady_rate([0.0, 1.0, 2.0])) and math.isnan(steady_rate([]))
+
+
 def test_storage_section_on_postgres_reports_both_studies():
     """The PostgreSQL fleets at toy size (a server the bench starts): the headline keys are
     `quick`'s, dacapo-open's carry its name, and each ratio is its own two rates' quotient."""
@@ -63,9 +77,11 @@ def test_storage_section_on_postgres_reports_both_studies():
     figures = bench_storage(studies=2, trials=20, open_trials=20, pg_trials=120, pg_repeats=1)
     assert "postgres_unavailable" not in figures
     for tag in ("", "dacapo_open_"):
-        _finite_positive(figures, tuple(f"pg_{tag}{kind}trials_per_s_{j}" for kind in ("", "steady_")
+        _finite_positive(figures, tuple(f"pg_{tag}{kind}trials_per_s_{j}" for kind in ("", "whole_")
                                         for j in (1, 2, 4)))
-        assert figures[f"pg_{tag}2_over_1"] == figures[f"pg_{tag}trials_per_s_2"] / figures[f"pg_{tag}trials_per_s_1"]
+        for kind in ("", "whole_"):
+            assert figures[f"pg_{tag}{kind}2_over_1"] == (figures[f"pg_{tag}{kind}trials_per_s_2"]
+                                                         / figures[f"pg_{tag}{kind}trials_per_s_1"])
     _finite_positive(figures, ("pg_worker_start_s", "machine_2_over_1", "pg_statements_per_trial"))
     assert figures["pg_study_trials"] == 120
 
