@@ -442,9 +442,9 @@ def bench_workers(n_trials: int = 1000, journal: bool = True, repeats: int = 1,
                   notify: Callable[[str], None] | None = None) -> dict[str, float]:
     """Completed trials/s for 1, 2 and 4 worker processes on journal storage and on PostgreSQL
     (in steady state, and `whole_` over the whole run: see `_timed_workers`), and the SQL
-    statements one trial costs on PostgreSQL. With `repeats` > 1 the fleet sizes take turns (1, 2, 4, 1, 2, 4, ...) and each
-    figure is the best of its runs: on a shared machine a run is only ever slowed by others, never
-    sped up. `studies`: the shipped studies the fleets run, in turn within each repeat; the keys
+    statements one trial costs on PostgreSQL. With `repeats` > 1 the fleet sizes take turns (1, 2,
+    4, 1, 2, 4, ...) and each figure is the best of its runs: on a shared machine a run is only ever
+    slowed by others, never sped up. `studies`: the shipped studies the fleets run, in turn within each repeat; the keys
     of each study after the first carry its name (`postgres_dacapo_open_trials_per_s_2_workers`).
     The server: `postgres_url`'s (each fleet creates and drops a database `dse_bench_N` on it),
     else a throw-away one on port 55433 (`postgres_local`); without one, `postgres_unavailable`
