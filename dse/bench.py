@@ -11,6 +11,7 @@ import functools
 import pathlib
 import time
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -250,7 +251,12 @@ def steady_rate(completions_s: Sequence[float]) -> float:
     return (hi - lo) / max(done[hi] - done[lo], 1e-9)  # hi - lo intervals between them
 
 
-def _timed_workers(spec_path: str, storage: str, n_trials: int, workers: int) -> tuple[float, float]:
+class FleetRates(NamedTuple):
+    steady: float  # trials/s, `steady_rate`
+    whole: float  # trials/s from launching the processes to the last one's exit
+
+
+def _timed_workers(spec_path: str, storage: str, n_trials: int, workers: int) -> FleetRates:
     """Trials/s of `workers` `dse worker` processes sharing one study of n_trials: in steady state
     (`steady_rate` of the trials' completion times), and over the whole run (from launching the
     processes to the last one's exit: Python's start and the last stragglers included)."""
@@ -275,7 +281,7 @@ def _timed_workers(spec_path: str, storage: str, n_trials: int, workers: int) ->
     trials = st.load(spec.name, storage).get_trials(deepcopy=False)
     steady = steady_rate([t.datetime_complete.timestamp() for t in trials if t.datetime_complete is not None])
     st.delete(spec.name, storage)
-    return steady, n_trials / seconds
+    return FleetRates(steady, n_trials / seconds)
 
 
 #: A Python process that scans a list of small dicts, as a sampler scans its trials (~1.5 s).
@@ -444,8 +450,9 @@ def bench_workers(n_trials: int = 1000, journal: bool = True, repeats: int = 1,
     (in steady state, and `whole_` over the whole run: see `_timed_workers`), and the SQL
     statements one trial costs on PostgreSQL. With `repeats` > 1 the fleet sizes take turns (1, 2,
     4, 1, 2, 4, ...) and each figure is the best of its runs: on a shared machine a run is only ever
-    slowed by others, never sped up. `studies`: the shipped studies the fleets run, in turn within each repeat; the keys
-    of each study after the first carry its name (`postgres_dacapo_open_trials_per_s_2_workers`).
+    slowed by others, never sped up. `studies`: the shipped studies the fleets run, in turn within
+    each repeat; the keys of each study after the first carry its name
+    (`postgres_dacapo_open_trials_per_s_2_workers`).
     The server: `postgres_url`'s (each fleet creates and drops a database `dse_bench_N` on it),
     else a throw-away one on port 55433 (`postgres_local`); without one, `postgres_unavailable`
     is 1 and `notify` hears why."""
@@ -476,7 +483,7 @@ def bench_workers(n_trials: int = 1000, journal: bool = True, repeats: int = 1,
         with server as url, _fresh_databases(url, field) as fresh:
             fleets(lambda j: fresh(), "postgres")
             start_study = fresh()
-            out["postgres_worker_start_s"] = min(1.0 / _timed_workers("quick", start_study, 1, 1)[1]
+            out["postgres_worker_start_s"] = min(1.0 / _timed_workers("quick", start_study, 1, 1).whole
                                                  for _ in range(repeats))
             out["postgres_statements_per_trial"] = _statements_per_trial(fresh(), 200)
     except postgres_local.Unavailable as err:
