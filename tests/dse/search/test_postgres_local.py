@@ -3,6 +3,7 @@ one line saying why instead of a traceback."""
 
 from __future__ import annotations
 
+import importlib.util
 import pathlib
 import socket
 import sys
@@ -15,6 +16,14 @@ from tests.cli_helpers import run
 from .test_scaleout import _free_port
 
 ROOT = pathlib.Path(__file__).parents[3]
+
+needs_driver = pytest.mark.skipif(importlib.util.find_spec(postgres_local.DRIVER) is None,
+                                  reason="the PostgreSQL driver (extra 'postgres') is not installed")
+
+
+def _nobody_listens() -> str:
+    """A PostgreSQL URL on a port nothing listens on."""
+    return f"postgresql+psycopg://postgres@127.0.0.1:{_free_port()}/x"
 
 
 def test_the_script_ships_inside_dse():
@@ -40,8 +49,8 @@ def test_without_the_driver_the_storage_bench_keeps_its_journal_figures_and_says
                      "(pip install 'cl-dse[postgres]')"]
 
 
+@needs_driver
 def test_a_taken_port_gives_the_servers_own_reason():
-    pytest.importorskip(postgres_local.DRIVER, reason="the PostgreSQL driver (extra 'postgres') is not installed")
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))
         holder.listen()
@@ -54,9 +63,9 @@ def test_a_taken_port_gives_the_servers_own_reason():
                                'could not bind IPv4 address "127.0.0.1": Address already in use')
 
 
+@needs_driver
 def test_a_server_the_bench_cannot_use_is_one_error_line(capsys):
-    pytest.importorskip(postgres_local.DRIVER, reason="the PostgreSQL driver (extra 'postgres') is not installed")
-    url = f"postgresql+psycopg://postgres@127.0.0.1:{_free_port()}/x"  # a port nothing listens on
+    url = _nobody_listens()
     code, out, err = run(capsys, "bench", "--only", "workers", "--postgres-url", url)
     assert code == 2 and out == ""
     assert err.startswith(f"running workers ...\nerror: --postgres-url: cannot create databases on {url}: "
@@ -64,13 +73,13 @@ def test_a_server_the_bench_cannot_use_is_one_error_line(capsys):
     assert err.count("\n") == 2
 
 
+@needs_driver
 def test_a_server_that_cannot_be_used_is_named_by_where_its_url_came_from():
     """The bench's own server is not the user's `--postgres-url`: the error names which it was."""
-    pytest.importorskip(postgres_local.DRIVER, reason="the PostgreSQL driver (extra 'postgres') is not installed")
     from dse.bench import _fresh_databases
     from dse.errors import DseError
 
-    url = f"postgresql+psycopg://postgres@127.0.0.1:{_free_port()}/x"  # a port nothing listens on
+    url = _nobody_listens()
     for field in ("--postgres-url", "the bench's own PostgreSQL server (port 55433)"):
         with pytest.raises(DseError) as info, _fresh_databases(url, field):
             pass
